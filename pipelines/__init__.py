@@ -1,0 +1,1 @@
+"""Smart-city submissions pipeline: spreadsheets in, a validated warehouse out."""
