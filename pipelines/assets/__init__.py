@@ -1,0 +1,1 @@
+"""Dagster assets, one module per domain; the module decides the asset group."""

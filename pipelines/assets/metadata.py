@@ -1,0 +1,41 @@
+"""Metadata and check results shared by the asset modules (thin: formatting only)."""
+
+import pandas as pd
+from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue
+
+PREVIEW_ROWS = 10
+
+
+def preview(frame: pd.DataFrame, rows: int = PREVIEW_ROWS) -> MetadataValue:
+    if frame.empty:
+        return MetadataValue.md("_no rows_")
+    return MetadataValue.md(frame.head(rows).to_markdown(index=False))
+
+
+def table_metadata(frame: pd.DataFrame) -> dict:
+    return {"dagster/row_count": len(frame), "preview": preview(frame)}
+
+
+def rejects_check(asset_key: str, name: str, rejects: pd.DataFrame, rows_clean: int,
+                  kinds: tuple[str, ...] | None = None) -> AssetCheckResult:
+    """A warning check: passes when no row of this table was rejected; counts and samples."""
+    subset = rejects
+    if kinds is not None and not rejects.empty:
+        subset = rejects[rejects["kind"].isin(kinds)]
+    by_check = subset.groupby("check_name").size().to_dict() if not subset.empty else {}
+    sample_cols = ["source_path", "sheet", "row_number", "column_name", "check_name", "value",
+                   "message"]
+    return AssetCheckResult(
+        asset_key=asset_key, check_name=name, passed=subset.empty,
+        severity=AssetCheckSeverity.WARN,
+        metadata={
+            "rows_clean": rows_clean,
+            "cells_rejected": len(subset),
+            "rows_rejected": int(subset.drop_duplicates(
+                ["submission_id", "sheet", "row_number"]).shape[0]) if not subset.empty else 0,
+            "failures_by_check": MetadataValue.json({str(k): int(v) for k, v in
+                                                      by_check.items()}),
+            "failure_sample": preview(subset.reindex(columns=sample_cols)
+                                      if not subset.empty else subset, 20),
+        },
+    )

@@ -1,0 +1,70 @@
+"""Processing files in worker processes, so that one file cannot take the run down.
+
+A reader that crashes the process (python-calamine can abort on a few crafted files) breaks
+the pool; the files still pending are then retried one at a time in fresh single-worker pools,
+so the file that crashed is identified and recorded as rejected, and every other file is still
+processed. Results come back in input order.
+"""
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from pipelines.intake import FileResult, process_file
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _crashed(path: Path, raw_dir: Path, cohort_year: int | None) -> FileResult:
+    from pipelines.intake import _reject_file, submission_id
+    from pipelines.reading import sha256_of
+
+    source = path.relative_to(raw_dir).as_posix()
+    sha = sha256_of(path)
+    result = FileResult({
+        "submission_id": submission_id(source, sha), "source_path": source, "sha256": sha,
+        "kind": None, "cohort_year": cohort_year, "status": "loaded", "rows_total": 0,
+        "rows_clean": 0, "rows_rejected": 0,
+    })
+    _reject_file(result, "reader_crash",
+                 "the file crashed the spreadsheet reader: it is damaged or not a normal "
+                 "workbook; save it again from Excel as .xlsx and resend")
+    return result
+
+
+def process_files(paths: Sequence[Path], raw_dir: Path, cohort_year: int | None,
+                  workers: int | None = None,
+                  on_done: Callable[[FileResult], None] | None = None) -> list[FileResult]:
+    """``process_file`` over ``paths`` in worker processes (see the module docstring)."""
+    workers = workers or default_workers()
+    results: dict[int, FileResult] = {}
+    pending = list(range(len(paths)))
+    ctx = multiprocessing.get_context("forkserver")
+    if pending:
+        try:
+            with ProcessPoolExecutor(min(workers, len(pending)), mp_context=ctx) as pool:
+                futures = {i: pool.submit(process_file, paths[i], raw_dir, cohort_year)
+                           for i in pending}
+                for i, fut in futures.items():
+                    try:
+                        results[i] = fut.result()
+                    except BrokenProcessPool:
+                        continue
+                    if on_done:
+                        on_done(results[i])
+        except BrokenProcessPool:
+            pass
+    for i in [i for i in pending if i not in results]:  # isolate the file(s) that crashed
+        try:
+            with ProcessPoolExecutor(1, mp_context=ctx) as pool:
+                results[i] = pool.submit(process_file, paths[i], raw_dir, cohort_year).result()
+        except BrokenProcessPool:
+            results[i] = _crashed(paths[i], raw_dir, cohort_year)
+        if on_done:
+            on_done(results[i])
+    return [results[i] for i in range(len(paths))]
