@@ -426,17 +426,17 @@ class Registry:
     ) -> None:
         prov_names = dict(zip(provinces["code"], provinces["name"], strict=True))
         self._prov_names = prov_names
-        xw = crosswalk.set_index("kemendagri_code")
+        xw = {x["kemendagri_code"]: x for x in crosswalk.to_dict("records")}
         rows = []
-        for r in regencies.itertuples(index=False):
-            x = xw.loc[r.code]
+        for r in regencies.to_dict("records"):
+            x = xw[r["code"]]
             rows.append(
                 {
-                    "region_code": r.code,
-                    "province_code": r.province_code,
-                    "province_name": prov_names[r.province_code],
-                    "name": r.name,
-                    "kind": r.kind,
+                    "region_code": r["code"],
+                    "province_code": r["province_code"],
+                    "province_name": prov_names[r["province_code"]],
+                    "name": r["name"],
+                    "kind": r["kind"],
                     "bps_code": x["bps_code_2020"],
                     "code_pre2022": x["kemendagri_code_pre2022split"],
                 }
@@ -458,16 +458,16 @@ class Registry:
             ["province_code", "name"]
         ].astype(str)
         self._by_code: dict[str, _Region] = {
-            row.region_code: _Region(
-                row.region_code,
-                row.province_code,
-                row.province_name,
-                row.name,
-                row.kind,
-                row.bps_code,
-                row.code_pre2022,
+            row["region_code"]: _Region(
+                row["region_code"],
+                row["province_code"],
+                row["province_name"],
+                row["name"],
+                row["kind"],
+                row["bps_code"],
+                row["code_pre2022"],
             )
-            for row in self.regions.itertuples(index=False)
+            for row in self.regions.to_dict("records")
         }
         self._by_name = {r.name: r.code for r in self._by_code.values()}
         self._pre2022 = {
@@ -476,7 +476,9 @@ class Registry:
         self._by_bps = {r.bps_code: r.code for r in self._by_code.values()}
         self._build_province_index(prov_names)
         self._build_name_index(crosswalk)
-        self._pools: dict[tuple[str | None, frozenset[str] | None], tuple[list[str], list]] = {}
+        self._pools: dict[
+            tuple[str | None, str | None], tuple[list[str], list[frozenset[str]]]
+        ] = {}
         self._cache: dict[tuple, Match] = {}
 
     # ---- construction ----------------------------------------------------------------
@@ -537,12 +539,12 @@ class Registry:
 
         for r in self._by_code.values():
             add(primary, r.name, r.code)
-        for x in crosswalk.itertuples(index=False):
-            code = x.kemendagri_code
-            add(primary, x.name_permendagri_2021, code)
-            add(primary, x.name_kepmendagri_2022_6117, code)
-            add(secondary, x.bps_name_2020, code)
-            add(secondary, x.dagri_name_in_bps_bridging_2020, code)
+        for x in crosswalk.to_dict("records"):
+            code = x["kemendagri_code"]
+            add(primary, x["name_permendagri_2021"], code)
+            add(primary, x["name_kepmendagri_2022_6117"], code)
+            add(secondary, x["bps_name_2020"], code)
+            add(secondary, x["dagri_name_in_bps_bridging_2020"], code)
         for r in self._by_code.values():
             _, key, _ = parse_name(r.name)
             if key.startswith("kepulauan") and len(key) > len("kepulauan") + 2:
@@ -754,7 +756,9 @@ class Registry:
                 )
         return self._fuzzy(shown, key, kind_eff, prov_code)
 
-    def _pool(self, kind: str | None, prov_code: str | None) -> tuple[list[str], list]:
+    def _pool(
+        self, kind: str | None, prov_code: str | None
+    ) -> tuple[list[str], list[frozenset[str]]]:
         pk = (kind, prov_code)
         pool = self._pools.get(pk)
         if pool is None:

@@ -300,11 +300,11 @@ def test_every_alias_resolves(reg: Registry, alias: str) -> None:
 
 def _spellings(crosswalk: pd.DataFrame) -> list[tuple[str, str, str]]:
     out = []
-    for row in crosswalk.itertuples(index=False):
+    for row in crosswalk.to_dict("records"):
         for col in ("name", "name_permendagri_2021", "name_kepmendagri_2022_6117"):
-            value = getattr(row, col)
+            value = row[col]
             if isinstance(value, str) and value.strip():
-                out.append((value, row.province_code, row.kemendagri_code))
+                out.append((value, str(row["province_code"]), str(row["kemendagri_code"])))
     return out
 
 
@@ -324,22 +324,20 @@ def test_every_official_spelling_resolves(reg: Registry, crosswalk: pd.DataFrame
 def test_every_bps_name_resolves_with_kind_and_province(
     reg: Registry, crosswalk: pd.DataFrame
 ) -> None:
-    regions = reg.regions.set_index("region_code")
+    regions = {r["region_code"]: r for r in reg.regions.to_dict("records")}
     wrong = []
-    for row in crosswalk.itertuples(index=False):
-        kind = regions.loc[row.kemendagri_code, "kind"]
-        province = regions.loc[row.kemendagri_code, "province_name"]
-        m = reg.resolve(row.bps_name_2020, province=province, kind=kind)
-        if (m.status, m.code) != ("exact", row.kemendagri_code):
-            wrong.append((row.bps_name_2020, row.kemendagri_code, m.status, m.code))
+    for row in crosswalk.to_dict("records"):
+        code, bps_name = row["kemendagri_code"], row["bps_name_2020"]
+        kind, province = regions[code]["kind"], regions[code]["province_name"]
+        m = reg.resolve(bps_name, province=province, kind=kind)
+        if (m.status, m.code) != ("exact", code):
+            wrong.append((bps_name, code, m.status, m.code))
     assert wrong == []
 
 
-def test_truncated_bridging_names_give_no_wrong_answer(
-    reg: Registry, crosswalk: pd.DataFrame
-) -> None:
+def test_truncated_bridging_names_are_not_aliases(reg: Registry) -> None:
     """The BPS bridging file truncates long names ('KAB. BOLAANG MONGONDOW' for Bolaang
-    Mongondow Utara); such a string means the region it names, never the truncated one."""
+    Mongondow Utara); the truncation is not an alias: the string means the region it names."""
     m = reg.resolve("KAB. BOLAANG MONGONDOW")
     assert (m.status, m.code) == ("exact", "71.01")
     m = reg.resolve("KAB. OGAN KOMERING ULU")
@@ -347,15 +345,16 @@ def test_truncated_bridging_names_give_no_wrong_answer(
 
 
 def test_every_code_resolves(reg: Registry) -> None:
-    for row in reg.regions.itertuples(index=False):
-        m = reg.resolve(None, code=row.region_code)
-        assert (m.status, m.code) == ("exact", row.region_code)
-        m = reg.resolve(row.name, code=row.code_pre2022)
-        assert (m.status, m.code) == ("exact", row.region_code)
+    for row in reg.regions.to_dict("records"):
+        m = reg.resolve(None, code=row["region_code"])
+        assert (m.status, m.code) == ("exact", row["region_code"])
+        m = reg.resolve(row["name"], code=row["code_pre2022"])
+        assert (m.status, m.code) == ("exact", row["region_code"])
 
 
 def test_bare_names_of_both_kinds_are_ambiguous(reg: Registry) -> None:
     r = reg.regions
+    kinds = dict(zip(r.region_code, r.kind, strict=True))
     bare = r.name.str.replace(r"^(Kabupaten|Kota)( Administrasi)? ", "", regex=True)
     both = sorted(set(bare[r.kind == "kabupaten"]) & set(bare[r.kind == "kota"]))
     assert {"Bandung", "Bogor", "Bekasi", "Malang", "Kupang", "Sorong", "Jayapura"} <= set(both)
@@ -365,10 +364,7 @@ def test_bare_names_of_both_kinds_are_ambiguous(reg: Registry) -> None:
         assert len(m.candidates) == 2
         for kind in ("kabupaten", "kota"):
             m = reg.resolve(name, kind=kind)
-            assert (
-                m.status == "exact"
-                and reg.regions.set_index("region_code").loc[m.code, "kind"] == kind
-            )
+            assert m.status == "exact" and m.code is not None and kinds[m.code] == kind
 
 
 # --------------------------------------------------------------------------------------
