@@ -83,7 +83,7 @@ def _score_component(cell: Any) -> str | None:
         + ", ".join([*spec.INDEX_COMPONENTS, spec.INDEX_TOTAL, *spec.DIMENSIONS]))
 
 
-_CHECK_OF = {
+_CHECK_OF: dict[Callable[[Any], Any], str] = {
     values.parse_year: "parse_year",
     values.parse_amount: "parse_number",
     values.parse_percent: "parse_percent",

@@ -582,7 +582,7 @@ class Registry:
         """Every current kab/kota code."""
         return list(self._by_code)
 
-    def province_codes(self, province: str) -> str | None:
+    def province_code(self, province: str) -> str | None:
         """The two-digit code of a province given in any common form (None if unknown)."""
         if _is_blank(province):
             return None
@@ -647,7 +647,7 @@ class Registry:
 
         prov_code = None
         if province is not None:
-            prov_code = self.province_codes(province)
+            prov_code = self.province_code(province)
             if prov_code is None:
                 return Match(
                     shown,
@@ -775,7 +775,7 @@ class Registry:
     def _fuzzy(self, shown: str, key: str, kind: str | None, prov_code: str | None) -> Match:
         where = self._where(kind, prov_code).replace("region", "kab/kota")
         unknown = f"region name {shown!r} is not a known {where}"
-        if prov := self.province_codes(shown):
+        if prov := self.province_code(shown):
             unknown += f" (it is the province {self._prov_names[prov]})"
         if len(key) < FUZZY_MIN_LENGTH:
             return Match(shown, "unknown", detail=unknown + "; check the spelling")

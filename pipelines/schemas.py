@@ -123,11 +123,12 @@ PERIOD = pa.DataFrameSchema(
 
 # Frame-wide checks report every column of a failing row: blame the one the officer must fix.
 _FRAME_CHECKS = {
-    "year_order": ("end_year", "year_range", "the end year is before the start year"),
+    "year_order": ("end_year", "year_range",
+                   "'Tahun Selesai' (end year) is before 'Tahun Mulai' (start year)"),
     "sub_dimension_fits": ("sub_dimension", "vocabulary",
-                           "this sub-dimension does not belong to the row's dimension"),
+                           "this 'Sub Dimensi' does not belong to the row's 'Dimensi'"),
     "program_ref": ("program_name", "required",
-                    "give the programme code or the programme name"),
+                    "give the 'Kode Program' or the 'Nama Program'"),
 }
 
 
@@ -142,12 +143,13 @@ class Failure:
 
 def _column_failure(schema: pa.DataFrameSchema, column: str, check: str, value: object):
     col = schema.columns[column]
+    label = spec.header_of(column)
     if check == "not_nullable":
-        return "required", f"'{column}' is required and is empty"
+        return "required", f"'{label}' is required and is empty"
     if check.startswith("isin"):
         allowed = next(c for c in col.checks if c.name == "isin").statistics["allowed_values"]
         shown = ", ".join(map(str, list(allowed)[:20]))
-        return "vocabulary", f"'{value}' is not a known {column}; use one of: {shown}"
+        return "vocabulary", f"'{value}' is not a valid '{label}'; use one of: {shown}"
     if check.startswith(("in_range", "greater_than")):
         stats = col.checks[0].statistics
         low, high = stats.get("min_value"), stats.get("max_value")
@@ -155,10 +157,11 @@ def _column_failure(schema: pa.DataFrameSchema, column: str, check: str, value: 
         if kind is None:
             kind = "year_range" if "year" in column else "amount_range"
         bounds = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
-        return kind, f"{value} is out of range for {column}: expected a value {bounds}"
+        shown_value = f"{value:g}" if isinstance(value, float) else value
+        return kind, f"'{label}' {shown_value} is out of range: expected a value {bounds}"
     if check.startswith("dtype") or check == "column_in_dataframe":
-        return "type", f"{column} has an unexpected type ({check})"
-    return check, f"{column} failed {check}"
+        return "type", f"'{label}' has an unexpected type ({check})"
+    return check, f"'{label}' failed {check}"
 
 
 def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> list[Failure]:

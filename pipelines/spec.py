@@ -281,3 +281,12 @@ def canonical(vocabulary: str, value: object) -> str | None:
 def sub_dimension_of(dimension: str) -> tuple[str, ...]:
     """The three sub-dimensions of a canonical dimension."""
     return DIMENSIONS[dimension]
+
+
+_HEADERS = {c.name: c.header for cols in (MASTERPLAN_COLUMNS, EVALUATION_COLUMNS, SCORE_COLUMNS,
+                                          COHORT_COLUMNS, PERIOD_COLUMNS) for c in cols}
+
+
+def header_of(column: str) -> str:
+    """The template header of a canonical column (``progress_pct`` -> ``Progres (%)``)."""
+    return _HEADERS.get(column, column)

@@ -1,5 +1,7 @@
 """Cohort submissions: master plans and evaluations, one partition per cohort year."""
 
+from typing import Any
+
 import pandas as pd
 from dagster import (
     AssetCheckResult,
@@ -73,6 +75,7 @@ def cohort_submissions(context: AssetExecutionContext, raw_store: RawStoreResour
     subs, rejects = tables["submission"], tables["rejected_row"]
     for name in _DESCRIPTIONS:
         frame = tables.get(name, pd.DataFrame())
+        meta: dict[str, Any]
         if name == "officer_contact":  # never preview contact details
             meta = {"dagster/row_count": counts[name]}
         else:
