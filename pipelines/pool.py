@@ -45,6 +45,7 @@ def process_files(paths: Sequence[Path], raw_dir: Path, cohort_year: int | None,
     results: dict[int, FileResult] = {}
     pending = list(range(len(paths)))
     ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["pipelines.intake"])  # workers fork with modules imported
     if pending:
         try:
             with ProcessPoolExecutor(min(workers, len(pending)), mp_context=ctx) as pool:
