@@ -4,13 +4,15 @@ Tables follow the contract of the design card (``region``, ``cohort_membership``
 ``rpjmd_period``, ``submission``, ``masterplan_program``, ``evaluation_result``,
 ``rejected_row``) plus ``evaluation_score`` (index scores) and ``officer_contact`` (the only
 place contact details of regional officers are kept). Writes use SQLAlchemy Core with bound
-parameters; a cohort (or the reference data) is replaced inside one transaction, so a run
-killed mid-write leaves the previous contents.
+parameters (on PostgreSQL, ``COPY`` through psycopg: ``pipelines.pgcopy``); a cohort (or the
+reference data) is replaced inside one transaction, so a run killed mid-write leaves the
+previous contents.
 """
 
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import Column, Date, Float, Integer, MetaData, String, Table, Text
@@ -159,12 +161,24 @@ REFERENCE_TABLES = (cohort_membership, rpjmd_period)
 
 
 def engine_for(url: str) -> sa.Engine:
-    """An engine for ``url``; SQLite gets WAL, a busy timeout and its folder created."""
+    """An engine for ``url``; SQLite gets WAL, a busy timeout and its folder created.
+
+    PostgreSQL URLs that name no driver (``postgresql://``, and the ``postgres://`` some hosts
+    hand out, which SQLAlchemy rejects) get psycopg 3, the driver the project installs and
+    the one ``COPY`` loading uses. PostgreSQL pools ping before use, so a server restart
+    between runs costs no failed run.
+    """
+    parsed = sa.make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         from pathlib import Path
 
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url)
+    if parsed.get_backend_name() == "postgresql":
+        engine = sa.create_engine(parsed, pool_pre_ping=True)
+    else:
+        engine = sa.create_engine(parsed)
     if engine.dialect.name == "sqlite":
 
         @sa.event.listens_for(engine, "connect")
@@ -182,18 +196,68 @@ def create_all(engine: sa.Engine) -> None:
     metadata.create_all(engine)
 
 
+def _missing(value: Any) -> bool:
+    """None, NaN, NaT and pd.NA: all stored as NULL."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and value != value
+
+
+def _plain(value: Any) -> Any:
+    """A value from a mapping as the database takes it: missing -> None, numpy -> Python."""
+    if _missing(value):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _integral(value: Any) -> Any:
+    """2024.0 (an integer column that went through a float dtype) -> 2024."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def _rows(table: Table, frame: pd.DataFrame | Iterable[Mapping[str, Any]]) -> list[dict]:
+    """Rows as dicts over exactly ``table``'s columns; missing values (None, NaN, NaT, NA) as
+    None, numpy scalars as Python values.
+
+    Integer columns get integral floats back as ints (a column that went through a float
+    dtype), so every backend, and COPY, which parses text, stores the same values.
+    """
     names = [c.name for c in table.columns]
+    ints = {c.name for c in table.columns if isinstance(c.type, Integer)}
     if isinstance(frame, pd.DataFrame):
-        frame = frame.reindex(columns=names).astype(object)
-        frame = frame.where(frame.notna(), None)
-        return frame.to_dict("records")
-    return [{n: rec.get(n) for n in names} for rec in frame]
+        frame = frame.reindex(columns=names)
+        columns = []
+        for name in names:  # column by column: twice as fast as DataFrame.to_dict
+            col = frame[name]
+            values = col.astype(object).where(col.notna(), None).tolist()
+            if name in ints and not pd.api.types.is_integer_dtype(col.dtype):
+                values = [_integral(v) for v in values]
+            columns.append(values)
+        return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+    rows = [{n: _plain(rec.get(n)) for n in names} for rec in frame]
+    for row in rows:
+        for name in ints:
+            row[name] = _integral(row[name])
+    return rows
 
 
 def _insert(conn: sa.Connection, table: Table, data) -> int:
+    """Insert ``data`` inside ``conn``'s transaction.
+
+    PostgreSQL through psycopg 3 loads with ``COPY ... FROM STDIN`` on the same connection
+    (so it commits or rolls back with the rest of the transaction); other backends use
+    executemany.
+    """
     rows = _rows(table, data)
-    if rows:
+    if not rows:
+        return 0
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        from pipelines import pgcopy
+
+        pgcopy.copy_rows(conn, table, rows)
+    else:
         conn.execute(table.insert(), rows)
     return len(rows)
 
