@@ -3,7 +3,9 @@
 import click
 
 from pipelines.cli.ingest import ingest, summary
+from pipelines.cli.officers import feedback, status, template
 from pipelines.cli.region import region
+from pipelines.cli.sample import sample
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,9 +19,7 @@ def main() -> None:
 main.add_command(ingest)
 main.add_command(summary)
 main.add_command(region)
-try:  # the sample generator is being written
-    from pipelines.cli.sample import sample
-
-    main.add_command(sample)
-except ImportError:  # pragma: no cover
-    pass
+main.add_command(template)
+main.add_command(feedback)
+main.add_command(status)
+main.add_command(sample)
