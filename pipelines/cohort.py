@@ -25,6 +25,10 @@ _TABLE_OF = {"masterplan": ("masterplan_program", schemas.MASTERPLAN),
              "period": ("rpjmd_period", schemas.PERIOD)}
 
 
+REJECT_COLUMNS = ["submission_id", "source_path", "kind", "cohort_year", "sheet", "row_number",
+                  "column_name", "check_name", "value", "message"]
+
+
 def _order_key(sub: dict) -> tuple:
     return (sub.get("version") or 0, sub.get("document_date") or date.min, sub["source_path"])
 
@@ -123,8 +127,8 @@ def build_tables(results: list[FileResult], cohort_year: int | None,
                 continue
             frame = pd.DataFrame(rows)
             frame["submission_id"] = sub["submission_id"]
-            frame["cohort_year"] = cohort_year
             if kind in ("masterplan", "evaluation", "score"):
+                frame["cohort_year"] = cohort_year
                 frame["region_code"] = sub["region_code"]
                 frame["plan_version"] = sub.get("version") or 1
                 frame["evaluation_year"] = sub.get("evaluation_year")
@@ -163,7 +167,7 @@ def build_tables(results: list[FileResult], cohort_year: int | None,
             len({k for k in bad if k[1] is not None})
         sub["rows_clean"] = sub["rows_total"] - sub["rows_rejected"]
     out = {"submission": pd.DataFrame(subs), "rejected_row": pd.DataFrame(
-        tables.pop("rejected_row", []))}
+        tables.pop("rejected_row", []), columns=REJECT_COLUMNS)}
     for name, value in tables.items():
         out[name] = value if isinstance(value, pd.DataFrame) else pd.DataFrame(value)
     return out
