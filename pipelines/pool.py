@@ -6,6 +6,7 @@ so the file that crashed is identified and recorded as rejected, and every other
 processed. Results come back in input order.
 """
 
+import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -14,6 +15,13 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from pipelines.intake import FileResult, process_file
+
+
+log = logging.getLogger(__name__)
+
+
+def _ping() -> int:
+    return os.getpid()
 
 
 def default_workers() -> int:
@@ -37,6 +45,16 @@ def _crashed(path: Path, raw_dir: Path, cohort_year: int | None) -> FileResult:
     return result
 
 
+def _in_process(paths: Sequence[Path], raw_dir: Path, cohort_year: int | None,
+                on_done: Callable[[FileResult], None] | None) -> list[FileResult]:
+    results = []
+    for path in paths:
+        results.append(process_file(path, raw_dir, cohort_year))
+        if on_done:
+            on_done(results[-1])
+    return results
+
+
 def process_files(paths: Sequence[Path], raw_dir: Path, cohort_year: int | None,
                   workers: int | None = None,
                   on_done: Callable[[FileResult], None] | None = None) -> list[FileResult]:
@@ -49,6 +67,14 @@ def process_files(paths: Sequence[Path], raw_dir: Path, cohort_year: int | None,
     if pending:
         try:
             with ProcessPoolExecutor(min(workers, len(pending)), mp_context=ctx) as pool:
+                try:
+                    pool.submit(_ping).result(timeout=120)
+                except (BrokenProcessPool, TimeoutError) as exc:
+                    # Workers cannot start at all here (e.g. a main script without the
+                    # ``if __name__ == "__main__"`` guard): that says nothing about the files.
+                    log.warning("worker processes unavailable (%s); reading %d files in this "
+                                "process", type(exc).__name__, len(paths))
+                    return _in_process(paths, raw_dir, cohort_year, on_done)
                 futures = {i: pool.submit(process_file, paths[i], raw_dir, cohort_year)
                            for i in pending}
                 for i, fut in futures.items():

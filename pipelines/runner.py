@@ -11,7 +11,7 @@ from pathlib import Path
 
 from dagster import DagsterInstance, materialize
 
-from pipelines.assets import reference, submissions
+from pipelines.assets import reconciliation, reference, submissions, summaries
 from pipelines.partitions import cohort_years
 from pipelines.resources import RawStoreResource, WarehouseResource
 
@@ -43,12 +43,14 @@ def ingest(cohorts: Iterable[int] | None = None, raw_dir: str = "", warehouse_ur
     steps: list[tuple[str, list, str | None]] = [
         ("reference", [reference.region, reference.reference_tables,
                        reference.raw_reference_workbooks], None)]
-    steps += [(str(y), [submissions.cohort_submissions, submissions.raw_cohort_files,
-                        reference.region], str(y))
+    cohort_assets = [submissions.cohort_submissions, reconciliation.cohort_reconciliation,
+                     summaries.cohort_summaries]
+    steps += [(str(y), [*cohort_assets, submissions.raw_cohort_files, reference.region,
+                        reference.reference_tables], str(y))
               for y in (cohorts or cohort_years())]
     for label, assets, partition in steps:
         start = time.perf_counter()
-        selection = ([submissions.cohort_submissions] if partition else
+        selection = (cohort_assets if partition else
                      [reference.region, reference.reference_tables])
         result = materialize(assets, selection=selection, partition_key=partition,
                              instance=dagster, resources=res, raise_on_error=False,

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy import Column, Date, Float, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, Float, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -155,9 +155,112 @@ officer_contact = Table(
 )
 
 #: Tables holding one cohort's submissions, replaced together per cohort year.
+
+# --------------------------------------------------------------------------- derived tables
+
+program_alignment = Table(
+    "program_alignment", metadata,
+    Column("cohort_year", Integer, nullable=False, index=True),
+    Column("region_code", String(5), nullable=False),
+    Column("program_code", Text),
+    Column("program_name", Text),
+    Column("dimension", Text),
+    Column("horizon", Text),
+    Column("start_year", Integer),
+    Column("end_year", Integer),
+    Column("plan_documents", Text),
+    Column("status", String(20), nullable=False),
+    Column("quick_win_outside_period", Boolean, nullable=False),
+    Column("evaluations", Integer, nullable=False),
+    Column("first_evaluation_year", Integer),
+    Column("last_evaluation_year", Integer),
+    Column("last_progress_pct", Float),
+    Column("progress_backwards", Boolean, nullable=False),
+    Column("evaluated_outside_span", Integer, nullable=False),
+    Column("delivery", String(12), nullable=False),
+    Column("severity", String(8), nullable=False),
+    Column("message", Text),
+    *_lineage(),
+)
+
+reconciliation_finding = Table(
+    "reconciliation_finding", metadata,
+    Column("cohort_year", Integer, nullable=False, index=True),
+    Column("region_code", String(5), nullable=False),
+    Column("program_code", Text),
+    Column("finding", String(30), nullable=False),
+    Column("severity", String(8), nullable=False),
+    Column("evaluation_year", Integer),
+    Column("message", Text, nullable=False),
+    *_lineage(),
+)
+
+evaluation_completeness = Table(
+    "evaluation_completeness", metadata,
+    Column("cohort_year", Integer, primary_key=True),
+    Column("evaluation_year", Integer, primary_key=True),
+    Column("deadline", Date, nullable=False),
+    Column("expected", Integer, nullable=False),
+    Column("received", Integer, nullable=False),
+    Column("on_time", Integer, nullable=False),
+    Column("received_rate", Float),
+    Column("on_time_rate", Float),
+)
+
+region_scorecard = Table(
+    "region_scorecard", metadata,
+    Column("cohort_year", Integer, primary_key=True),
+    Column("region_code", String(5), primary_key=True),
+    Column("region_name", Text),
+    Column("member", Boolean, nullable=False),
+    Column("masterplan_received", Boolean, nullable=False),
+    Column("masterplan_on_time", Boolean, nullable=False),
+    Column("programmes", Integer, nullable=False),
+    Column("share_within_period", Float),
+    Column("evaluations_expected", Integer, nullable=False),
+    Column("evaluations_received", Integer, nullable=False),
+    Column("evaluations_on_time", Integer, nullable=False),
+    Column("mean_progress_pct", Float),
+    Column("overdue", Integer, nullable=False),
+    Column("unreported", Integer, nullable=False),
+    Column("indicative_budget", Float),
+    Column("budget_realised", Float),
+    Column("latest_index_year", Integer),
+    Column("latest_index", Float),
+    Column("previous_index", Float),
+)
+
+cohort_summary = Table(
+    "cohort_summary", metadata,
+    Column("cohort_year", Integer, primary_key=True),
+    Column("member_regions", Integer, nullable=False),
+    Column("masterplans_received", Integer, nullable=False),
+    Column("evaluations_expected", Integer, nullable=False),
+    Column("evaluations_received", Integer, nullable=False),
+    Column("evaluations_on_time", Integer, nullable=False),
+    Column("programmes", Integer, nullable=False),
+    *[Column(name, Integer, nullable=False) for name in (
+        "programmes_governance", "programmes_branding", "programmes_economy",
+        "programmes_living", "programmes_society", "programmes_environment")],
+    Column("share_within_period", Float),
+    Column("mean_progress_pct", Float),
+    Column("median_progress_pct", Float),
+    Column("overdue", Integer, nullable=False),
+    Column("unreported", Integer, nullable=False),
+    Column("indicative_budget", Float),
+    Column("budget_realised", Float),
+    Column("index_year", Integer),
+    Column("mean_index", Float),
+    Column("mean_index_previous_year", Float),
+    Column("index_change", Float),
+)
+
 COHORT_TABLES = (submission, masterplan_program, evaluation_result, evaluation_score,
                  rejected_row, officer_contact)
 REFERENCE_TABLES = (cohort_membership, rpjmd_period)
+#: Tables derived from a cohort's clean tables, replaced together per cohort year.
+RECONCILIATION_TABLES = (program_alignment, reconciliation_finding)
+SUMMARY_TABLES = (evaluation_completeness, region_scorecard, cohort_summary)
 
 
 def engine_for(url: str) -> sa.Engine:
@@ -263,11 +366,12 @@ def _insert(conn: sa.Connection, table: Table, data) -> int:
 
 
 def replace_cohort(engine: sa.Engine, cohort_year: int,
-                   tables: Mapping[str, pd.DataFrame]) -> dict[str, int]:
-    """Replace every cohort table's rows of ``cohort_year`` in one transaction."""
+                   tables: Mapping[str, pd.DataFrame],
+                   group: Iterable[Table] = COHORT_TABLES) -> dict[str, int]:
+    """Replace the rows of ``cohort_year`` in every table of ``group`` in one transaction."""
     counts = {}
     with engine.begin() as conn:
-        for table in COHORT_TABLES:
+        for table in group:
             cond = table.c.cohort_year == cohort_year
             if table is submission or table is rejected_row:
                 cond = sa.and_(cond, sa.or_(table.c.kind.is_(None), table.c.kind != "reference"))
