@@ -16,7 +16,6 @@ from pathlib import Path
 
 from pipelines.intake import FileResult, process_file
 
-
 log = logging.getLogger(__name__)
 
 
