@@ -91,10 +91,14 @@ def _findings_for(findings: pd.DataFrame | None, sub: dict) -> pd.DataFrame | No
     if findings is None or not sub.get("region_code") or sub.get("status") != "loaded":
         return None
     part = findings[findings["region_code"] == sub["region_code"]]
-    if "cohort_year" in part.columns and not pd.isna(sub.get("cohort_year")):
+    if "cohort_year" in part.columns and sub.get("cohort_year") is not None:
         part = part[part["cohort_year"] == sub["cohort_year"]]
-    sort = [c for c in ("severity", "program_code") if c in part.columns]
-    return part.sort_values(sort) if sort else part
+    if "severity" in part.columns:  # what needs attention, errors first
+        part = part[part["severity"].fillna("") != "ok"]
+        part = part.assign(_rank=part["severity"].map({"error": 0, "warning": 1}).fillna(2))
+        part = part.sort_values(["_rank", *[c for c in ("program_code",) if c in part]])
+        part = part.drop(columns="_rank")
+    return part
 
 
 def _raw_sheets(raw_dir: Path, sub: dict, needed: bool) -> tuple[list | None, str | None]:

@@ -26,20 +26,17 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipelines import spec
-from pipelines.intake import INDEX
-from pipelines.layout import read_table
-from pipelines.officers import book, texts
-from pipelines.officers.safe import put, safe_text
+from pipelines.officers import book, safe, texts
+from pipelines.officers.reproduce import reproduce
+from pipelines.officers.safe import is_missing, put, safe_text, scrub
 from pipelines.reading import Sheet
 
-REDACTED = "(disembunyikan)"
+REDACTED = safe.REDACTED
 SUMMARY, REJECTS, FINDINGS = "Ringkasan", "Baris Ditolak", "Temuan Rekonsiliasi"
 REJECT_HEADERS = ["No", "Lembar", "Baris", "Kolom", "Nilai yang dikirim", "Masalah",
                   "Yang diharapkan", "Cara memperbaiki", "Pemeriksaan", "Pesan sistem (EN)"]
 LINK_FONT = Font(color="0563C1", underline="single")
 WHOLE_ROW, WHOLE_FILE = "(seluruh baris)", "(seluruh berkas)"
-_FINDING_LABELS = {"program_code": "Kode Program", "program_name": "Nama Program",
-                   "status": "Status", "severity": "Tingkat", "message": "Keterangan (EN)"}
 
 
 @dataclass
@@ -60,7 +57,7 @@ def where(rej: dict[str, Any]) -> tuple[str, int | str, str]:
     """(sheet, row, column) of a reject as the officer reads them: the template header of the
     column, ``(seluruh baris)`` for a whole row, ``(seluruh berkas)`` for the whole file."""
     row: Any = rej.get("row_number")
-    if _missing(row):
+    if is_missing(row):
         return rej.get("sheet") or WHOLE_FILE, WHOLE_FILE, WHOLE_FILE
     column = rej.get("column_name")
     return (rej.get("sheet") or WHOLE_FILE, int(row),
@@ -80,7 +77,7 @@ def reject_rows(fb: Feedback) -> list[list[Any]]:
 def build(fb: Feedback) -> Workbook:
     wb = Workbook()
     _summary(wb.active, fb)
-    links = _reproduce(wb, fb) if fb.sheets else {}
+    links = reproduce(wb, fb.sheets, fb.rejects, fb.redact) if fb.sheets else {}
     ws = wb.create_sheet(REJECTS)
     rows = reject_rows(fb)
     book.table(ws, REJECT_HEADERS, rows or [["", "Tidak ada baris yang ditolak."]],
@@ -151,11 +148,12 @@ def _summary(ws: Worksheet, fb: Feedback) -> None:
             put(ws.cell(r, 2), f"{n} x  -  {texts.help_for(check_name).fix}").alignment = \
                 book.WRAP
         row += len(by_check) + 2
-    put(ws.cell(row, 1), "Warna di lembar Data").font = book.LABEL_FONT
-    put(ws.cell(row + 1, 1), "Merah").fill = book.BAD_FILL
-    put(ws.cell(row + 1, 2), "sel yang ditolak (arahkan kursor untuk komentar)")
-    put(ws.cell(row + 2, 1), "Kuning").fill = book.ROW_FILL
-    put(ws.cell(row + 2, 2), "seluruh baris ditolak")
+    if fb.sheets and any(not is_missing(r.get("row_number")) for r in fb.rejects):
+        put(ws.cell(row, 1), "Warna di lembar Data").font = book.LABEL_FONT
+        put(ws.cell(row + 1, 1), "Merah").fill = book.BAD_FILL
+        put(ws.cell(row + 1, 2), "sel yang ditolak (arahkan kursor untuk komentar)")
+        put(ws.cell(row + 2, 1), "Kuning").fill = book.ROW_FILL
+        put(ws.cell(row + 2, 2), "seluruh baris ditolak")
     ws.sheet_view.showGridLines = False
     book.fit_heights(ws)
 
@@ -191,101 +189,14 @@ def _next_step(fb: Feedback, check: str | None) -> str:
             f"'{REJECTS}', lalu kirim ulang SELURUH berkas ({bump}).")
 
 
-# --------------------------------------------------------------------------- the officer's rows
-
-
-def _reproduce(wb: Workbook, fb: Feedback) -> dict[tuple, str]:
-    """Copy each sheet the rejects name, highlight refused cells; returns link targets."""
-    by_sheet: dict[str, list[dict]] = defaultdict(list)
-    for rej in fb.rejects:
-        if rej.get("sheet") and not _missing(rej.get("row_number")):
-            by_sheet[rej["sheet"]].append(rej)
-    links: dict[tuple, str] = {}
-    raw = {s.name: s for s in fb.sheets or []}
-    for name, rejects in by_sheet.items():
-        sheet = raw.get(name)
-        if sheet is None:
-            continue
-        ws = wb.create_sheet(book.safe_sheet_title(f"Data - {name}", wb.sheetnames))
-        width = _copy(ws, sheet, fb.redact)
-        columns, header_row = _columns_of(sheet, {r.get("column_name") for r in rejects})
-        comments: dict[tuple[int, int], list[str]] = defaultdict(list)
-        for rej in rejects:
-            row = int(rej["row_number"])
-            col = columns.get(rej.get("column_name") or "")
-            h = texts.help_for(rej.get("check_name"))
-            text = f"{h.title}: {h.fix} ({scrub(rej.get('message'), fb.redact)})"
-            if col is None:
-                for c in range(1, width + 1):
-                    cell = ws.cell(row, c)
-                    if cell.fill != book.BAD_FILL:
-                        cell.fill = book.ROW_FILL
-                col = 1
-            else:
-                ws.cell(row, col).fill = book.BAD_FILL
-            comments[(row, col)].append(text)
-            links[(name, rej["row_number"], rej.get("column_name"))] = \
-                f"'{ws.title}'!{ws.cell(row, col).coordinate}"
-        for (row, col), notes in comments.items():
-            ws.cell(row, col).comment = book.note("\n".join(dict.fromkeys(notes)))
-        if header_row:
-            for c in range(1, width + 1):
-                ws.cell(header_row, c).font = book.LABEL_FONT
-            ws.freeze_panes = ws.cell(header_row + 1, 1)
-            _number_formats(ws, columns, header_row)
-        book.fit_widths(ws, low=8, high=40)
-        book.fit_heights(ws, max_lines=4)
-    return links
-
-
-def _number_formats(ws: Worksheet, columns: dict[str, int], header_row: int) -> None:
-    """Rupiah with thousands separators; fractions in a progress column as the percent the
-    pipeline read them as (0.8 is 80%)."""
-    for name, col in columns.items():
-        for (cell,) in ws.iter_rows(min_row=header_row + 1, min_col=col, max_col=col):
-            value = cell.value
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                continue
-            if name in ("indicative_budget", "budget_realised"):
-                cell.number_format = "#,##0"
-            elif name == "progress_pct" and 0 <= value <= 1:
-                cell.number_format = "0%"
-
-
-def _copy(ws: Worksheet, sheet: Sheet, redact: set[str]) -> int:
-    """The raw cells at their own positions (as data, contacts redacted); returns the width."""
-    width = 0
-    for r, values in enumerate(sheet.rows, start=1):
-        for c, value in enumerate(values, start=1):
-            if value is None or value == "":
-                continue
-            cell = put(ws.cell(r, c), scrub(value, redact) if isinstance(value, str) else value)
-            cell.alignment = book.WRAP
-            width = max(width, c)
-    return width
-
-
-def _columns_of(sheet: Sheet, wanted: set[str | None]) -> tuple[dict[str, int], int | None]:
-    """Canonical column -> 1-based column index of the table read the way intake reads it."""
-    best: tuple[int, int, dict[str, int], int] | None = None
-    for index in INDEX.values():
-        table = read_table(sheet, index)
-        if table is None:
-            continue
-        hits = len(wanted & set(table.columns))
-        if best is None or (hits, len(table.columns)) > best[:2]:
-            best = (hits, len(table.columns), table.columns, table.header_row)
-    if best is None:
-        return {}, None
-    return {name: c + 1 for name, c in best[2].items()}, best[3]
-
-
 def _findings(ws: Worksheet, findings: pd.DataFrame) -> None:
-    first = [c for c in _FINDING_LABELS if c in findings.columns]
-    rest = [str(c) for c in findings.columns if c not in first and c != "region_code"]
-    cols = first + rest
-    book.table(ws, [_FINDING_LABELS.get(c, c) for c in cols],
-               findings[cols].itertuples(index=False))
+    """Programme-alignment findings: the known columns, labelled and explained, first."""
+    known = [c for c in texts.ALIGNMENT_COLUMNS if c in findings.columns]
+    cols = known if len(known) >= 3 else [str(c) for c in findings.columns
+                                          if c != "region_code"]
+    rows = [[texts.alignment_value(v) for v in row]
+            for row in findings[cols].itertuples(index=False)]
+    book.table(ws, [texts.ALIGNMENT_COLUMNS.get(c, c) for c in cols], rows)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -294,29 +205,18 @@ def _findings(ws: Worksheet, findings: pd.DataFrame) -> None:
 def _ordered(rejects: Iterable[dict]) -> list[dict]:
     def key(r: dict) -> tuple:
         row: Any = r.get("row_number")
-        return (r.get("sheet") or "", -1 if _missing(row) else int(row),
+        return (r.get("sheet") or "", -1 if is_missing(row) else int(row),
                 r.get("column_name") or "", r.get("check_name") or "")
     return sorted(rejects, key=key)
 
 
-def _missing(value: Any) -> bool:
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
-
-
 def _int(value: Any) -> int | str:
-    return "" if _missing(value) else int(value)
+    return "" if is_missing(value) else int(value)
 
 
 def _date(value: Any) -> str:
-    if _missing(value):
+    if is_missing(value):
         return "-"
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     return str(value)
-
-
-def scrub(value: Any, redact: set[str]) -> Any:
-    """``value`` with any officer contact detail in it replaced by :data:`REDACTED`."""
-    if not isinstance(value, str) or not redact:
-        return value
-    return REDACTED if any(secret in value for secret in redact) else value

@@ -25,6 +25,7 @@ from openpyxl.cell.cell import Cell
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 CSV_FORMULA_PREFIXES = (*FORMULA_PREFIXES, "\t", "\r")
 REPLACEMENT = "\ufffd"
+REDACTED = "(disembunyikan)"
 EXCEL_MAX_CHARS = 32_767
 
 # openpyxl's ILLEGAL_CHARACTERS_RE (C0 controls but tab, newline and carriage return), plus
@@ -84,6 +85,19 @@ def put(cell: Cell, value: Any) -> Cell:
         if looks_like_formula(value) or value.startswith("'"):
             cell.quotePrefix = True
     return cell
+
+
+def is_missing(value: Any) -> bool:
+    """None, NaN, NaT or pd.NA."""
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def scrub(value: Any, secrets: set[str]) -> Any:
+    """``value``, or ``(disembunyikan)`` when a text holds one of ``secrets`` (an officer's
+    contact details, which feedback never copies)."""
+    if not isinstance(value, str) or not secrets:
+        return value
+    return REDACTED if any(secret in value for secret in secrets) else value
 
 
 def safe_text(value: Any) -> str:

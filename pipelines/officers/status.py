@@ -5,8 +5,10 @@ master plan and its evaluation of each year (status, document date, rejected row
 is still missing: a member with no *loaded* master plan, and every evaluation year with no
 loaded evaluation, from the cohort year to the latest evaluation year seen in that cohort.
 Regions that sent files without being recorded as members are listed too (``Anggota``:
-``Tidak``), so a missing membership is noticed rather than hidden. Files whose region could
-not be recognised are listed in the ``Berkas`` table, which has one row per submission.
+``Tidak``), so a missing membership is noticed rather than hidden; ``Berkas Ditolak`` names a
+region's refused files (an evaluation refused for want of a year counts for no year). Files
+whose region could not be recognised are listed in the ``Berkas`` table, which has one row
+per submission.
 """
 
 from datetime import date
@@ -102,9 +104,12 @@ def cohort_status(subs: pd.DataFrame, members: pd.DataFrame, regions: pd.DataFra
             if not ok:
                 missing.append(f"Evaluasi {year}")
         row["Belum Diterima"] = ", ".join(missing) or NOTHING_MISSING
+        refused = files.loc[files["status"] == "rejected", "source_path"]
+        row["Berkas Ditolak"] = "; ".join(sorted(refused)) or NOTHING_MISSING
         rows.append(row)
     columns = ["Kode Wilayah", "Provinsi", "Kabupaten/Kota", "Anggota", "Masterplan",
-               "Berkas Masterplan", *[f"Evaluasi {y}" for y in years], "Belum Diterima"]
+               "Berkas Masterplan", *[f"Evaluasi {y}" for y in years], "Belum Diterima",
+               "Berkas Ditolak"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -147,8 +152,8 @@ def render_text(status: dict[int, pd.DataFrame]) -> str:
         complete = (members["Belum Diterima"] == NOTHING_MISSING).sum()
         out.append(f"Angkatan {cohort}: {len(members)} anggota, masterplan {plans}"
                    + (f", {evals}" if evals else "") + f", lengkap {complete}")
-        shown = frame.drop(columns=["Provinsi", "Berkas Masterplan"])
-        out.append(shown.to_string(index=False, max_colwidth=40) if not shown.empty
+        shown = frame.drop(columns=["Provinsi", "Berkas Masterplan", "Berkas Ditolak"])
+        out.append(shown.to_string(index=False, max_colwidth=70) if not shown.empty
                    else "  (tidak ada anggota atau berkas)")
         out.append("")
     return "\n".join(out)

@@ -77,6 +77,8 @@ def build(kind: str, prefill: Prefill | None = None) -> Workbook:
                     prefill.programmes)
         _data_sheet(wb.create_sheet(spec.SCORE_SHEET), spec.SCORE_COLUMNS, DATA_ROWS["score"])
     wb.move_sheet(LIST_SHEET, offset=len(wb.sheetnames))  # the hidden list sheet goes last
+    for ws in wb.worksheets[:-1]:
+        book.printable(ws, landscape=ws.title not in (INSTRUCTION_SHEET, spec.IDENTITY_SHEET))
     wb.active = 0
     return wb
 
@@ -100,7 +102,7 @@ def _instructions(ws: Worksheet, kind: str) -> None:
     for line in lines[1:]:
         put(ws.cell(row, 1), line).alignment = book.WRAP
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
-        ws.row_dimensions[row].height = 15 * (1 + len(line) // 115)
+        ws.row_dimensions[row].height = 15 * (1 + len(line) // 110)
         row += 1
     sheets = ([(spec.MASTERPLAN_SHEET, spec.MASTERPLAN_COLUMNS)] if kind == "masterplan" else
               [(spec.EVALUATION_SHEET, spec.EVALUATION_COLUMNS),
@@ -116,6 +118,7 @@ def _instructions(ws: Worksheet, kind: str) -> None:
             for c, value in enumerate(values, start=1):
                 cell = put(ws.cell(row, c), value)
                 cell.alignment, cell.border = book.WRAP, book.BORDER
+    book.fit_heights(ws, 3)
     ws.sheet_view.showGridLines = False
 
 

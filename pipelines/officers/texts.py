@@ -153,3 +153,30 @@ def status_label(status: str | None) -> str:
 
 def kind_label(kind: str | None) -> str:
     return KIND_LABELS.get(kind, kind or "-")
+
+
+#: Labels of ``program_alignment`` columns and values (reconciliation against RPJMD/RPD).
+ALIGNMENT_COLUMNS = {
+    "program_code": "Kode Program", "program_name": "Nama Program", "start_year": "Tahun Mulai",
+    "end_year": "Tahun Selesai", "plan_documents": "Dokumen Perencanaan",
+    "status": "Keselarasan dengan RPJMD/RPD", "delivery": "Pelaksanaan",
+    "last_progress_pct": "Progres Terakhir (%)", "severity": "Tingkat",
+    "message": "Keterangan (EN)",
+}
+ALIGNMENT_VALUES = {
+    "within": "Dalam satu periode RPJMD/RPD",
+    "crosses_boundary": "Melewati batas periode: bawa ke dokumen perencanaan berikutnya",
+    "beyond_last_period": "Melewati periode RPJMD/RPD terakhir",
+    "no_plan_for_years": "Ada tahun tanpa dokumen perencanaan",
+    "not_due": "Belum jatuh tempo", "in_progress": "Berjalan", "completed": "Selesai",
+    "overdue": "Terlambat (belum 100% setelah tahun selesai)",
+    "unreported": "Tidak pernah dilaporkan",
+    "error": "Perlu tindakan", "warning": "Perhatian", "ok": "Baik",
+}
+
+
+def alignment_value(value: object) -> object:
+    """``crosses_boundary`` -> ``Melewati batas periode ... (crosses_boundary)``."""
+    if isinstance(value, str) and value in ALIGNMENT_VALUES:
+        return f"{ALIGNMENT_VALUES[value]} ({value})"
+    return value
