@@ -6,6 +6,7 @@ so the runs, materialisations and check results show in the UI started from the 
 
 import os
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -52,10 +53,13 @@ def ingest(cohorts: Iterable[int] | None = None, raw_dir: str = "", warehouse_ur
         start = time.perf_counter()
         selection = (cohort_assets if partition else
                      [reference.region, reference.reference_tables])
-        result = materialize(assets, selection=selection, partition_key=partition,
-                             instance=dagster, resources=res, raise_on_error=False,
-                             run_config={"loggers": {"console": {"config": {
-                                 "log_level": log_level}}}})
+        with warnings.catch_warnings():
+            # one run per cohort: the summaries' single-run backfill policy does not apply
+            warnings.filterwarnings("ignore", message=".*varying BackfillPolicies.*")
+            result = materialize(assets, selection=selection, partition_key=partition,
+                                 instance=dagster, resources=res, raise_on_error=False,
+                                 run_config={"loggers": {"console": {"config": {
+                                     "log_level": log_level}}}})
         ok &= result.success
         if progress:
             progress(label if result.success else f"{label} FAILED",
