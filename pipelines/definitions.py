@@ -2,12 +2,14 @@
 
 Policy: the in-process executor (steps are few and small; the multiprocess executor costs
 seconds per step, and file parsing already runs in worker processes), resources with working
-local defaults, nothing read from the environment at import time.
+local defaults, nothing read from the environment at import time. Jobs, schedules and sensors
+(what runs when, and retries) are wired in :mod:`pipelines.automation`.
 """
 
 from dagster import Definitions, in_process_executor, load_asset_checks_from_modules
 
-from pipelines.assets import reference, submissions
+from pipelines import automation
+from pipelines.assets import reconciliation, reference, submissions, summaries
 from pipelines.resources import RawStoreResource, WarehouseResource
 
 defs = Definitions(
@@ -17,8 +19,14 @@ defs = Definitions(
         reference.reference_tables,
         submissions.raw_cohort_files,
         submissions.cohort_submissions,
+        reconciliation.cohort_reconciliation,
+        summaries.cohort_summaries,
     ],
-    asset_checks=load_asset_checks_from_modules([reference, submissions]),
+    asset_checks=load_asset_checks_from_modules([reference, submissions, reconciliation]),
+    jobs=[automation.cohort_job, automation.reference_job, automation.cohort_derived_job],
+    schedules=[automation.nightly_ingestion, automation.nightly_reference],
+    sensors=[automation.raw_files_sensor, automation.reference_followup,
+             automation.run_failure_recorder],
     resources={"raw_store": RawStoreResource(), "warehouse_db": WarehouseResource()},
     executor=in_process_executor,
 )

@@ -90,7 +90,11 @@ def process_file(path: Path, raw_dir: Path, cohort_year: int | None,
                  reference: bool = False) -> FileResult:
     """Read, classify and parse one raw file (see the module docstring)."""
     source = path.relative_to(raw_dir).as_posix()
-    sha = sha256_of(path)
+    unreadable: str | None = None
+    try:
+        sha = sha256_of(path)
+    except OSError as exc:  # vanished, unreadable, a folder named like a file
+        sha, unreadable = "", f"the file could not be opened ({exc.strerror or exc}): resend it"
     sub: dict[str, Any] = {
         "submission_id": submission_id(source, sha), "source_path": source, "sha256": sha,
         "kind": "reference" if reference else None, "file_format": None, "region_code": None,
@@ -100,6 +104,9 @@ def process_file(path: Path, raw_dir: Path, cohort_year: int | None,
         "notes": None, "rows_total": 0, "rows_clean": 0, "rows_rejected": 0,
     }
     result = FileResult(sub)
+    if unreadable:
+        _reject_file(result, "unreadable", unreadable)
+        return result
     try:
         _process(path, result, reference)
     except UnreadableFile as exc:

@@ -24,7 +24,7 @@ def instance() -> DagsterInstance:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n")
+        config.write_text("telemetry:\n  enabled: false\nrun_retries:\n  enabled: true\n")
     return DagsterInstance.from_config(str(home))
 
 

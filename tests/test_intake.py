@@ -145,3 +145,11 @@ def test_evaluation_header_in_english(tmp_path):
     assert (row["stage"], row["progress_pct"], row["budget_realised"]) == (
         "Selesai", 100, 1_500_000_000)
     assert EV_HEADER  # the canonical header is what the template writes
+
+
+def test_a_file_that_cannot_be_opened_is_rejected_not_fatal(tmp_path):
+    path = tmp_path / "2022" / "plan.xlsx"
+    path.mkdir(parents=True)  # a folder where a file was expected: open() fails
+    res = run(path, tmp_path)
+    assert res.submission["status"] == "rejected"
+    assert "could not be opened" in res.submission["reason"]
