@@ -64,3 +64,17 @@ def warehouse_url(request: pytest.FixtureRequest, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path}/warehouse.db"
     return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture(autouse=True)
+def _no_dagster_state_storage_leak():
+    """Dagster keeps the defs-state storage of an instance used as a context manager in a
+    process-wide ContextVar; an instance a test disposed must not serve the next test."""
+    from dagster._core.storage.defs_state.base import _current_storage
+
+    token = _current_storage.set(None)
+    yield
+    try:
+        _current_storage.reset(token)
+    except ValueError:
+        _current_storage.set(None)
