@@ -6,14 +6,20 @@ local defaults, nothing read from the environment at import time. Jobs, schedule
 (what runs when, and retries) are wired in :mod:`pipelines.automation`.
 """
 
-from dagster import Definitions, in_process_executor, load_asset_checks_from_modules
+from dagster import (
+    Definitions,
+    in_process_executor,
+    load_asset_checks_from_modules,
+    with_source_code_references,
+)
 
 from pipelines import automation
 from pipelines.assets import reconciliation, reference, submissions, summaries
 from pipelines.resources import RawStoreResource, WarehouseResource
 
 defs = Definitions(
-    assets=[
+    # code references: each asset links to its source file and line in the UI
+    assets=with_source_code_references([
         reference.raw_reference_workbooks,
         reference.region,
         reference.reference_tables,
@@ -21,7 +27,7 @@ defs = Definitions(
         submissions.cohort_submissions,
         reconciliation.cohort_reconciliation,
         summaries.cohort_summaries,
-    ],
+    ]),
     asset_checks=load_asset_checks_from_modules([reference, submissions, reconciliation]),
     jobs=[automation.cohort_job, automation.reference_job, automation.cohort_derived_job],
     schedules=[automation.nightly_ingestion, automation.nightly_reference],

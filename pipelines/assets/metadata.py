@@ -39,3 +39,20 @@ def rejects_check(asset_key: str, name: str, rejects: pd.DataFrame, rows_clean: 
                                       if not subset.empty else subset, 20),
         },
     )
+
+
+def column_schema(table: str) -> dict:
+    """``dagster/column_schema`` metadata for a warehouse table, from its SQLAlchemy
+    declaration (the one place tables are declared), so the UI shows each column's type."""
+    from dagster import TableColumn, TableColumnConstraints, TableSchema
+
+    from pipelines import warehouse
+
+    columns = [
+        TableColumn(col.name, str(col.type).lower(),
+                    constraints=TableColumnConstraints(nullable=bool(col.nullable),
+                                                       unique=bool(col.primary_key and len(
+                                                           col.table.primary_key) == 1)))
+        for col in warehouse.metadata.tables[table].columns
+    ]
+    return {"dagster/column_schema": TableSchema(columns=columns)}

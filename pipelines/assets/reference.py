@@ -13,7 +13,7 @@ from dagster import (
 )
 
 from pipelines import warehouse
-from pipelines.assets.metadata import rejects_check, table_metadata
+from pipelines.assets.metadata import column_schema, rejects_check, table_metadata
 from pipelines.cohort import conservation
 from pipelines.reference import build_reference
 from pipelines.regions import registry
@@ -29,7 +29,7 @@ raw_reference_workbooks = AssetSpec(
 
 
 @asset(group_name=GROUP, kinds={"sql"}, owners=["team:data-engineering"],
-       tags={"domain": "reference"})
+       tags={"domain": "reference"}, metadata=column_schema("region"))
 def region(context: AssetExecutionContext, warehouse_db: WarehouseResource) -> MaterializeResult:
     """One row per kabupaten/kota (514): code NN.NN, province, official name, kind, BPS code,
     pre-2022 code. Source: Kepmendagri 2025 codes and the BPS 2020 crosswalk shipped in
@@ -42,11 +42,14 @@ def region(context: AssetExecutionContext, warehouse_db: WarehouseResource) -> M
 @multi_asset(
     specs=[
         AssetSpec("cohort_membership", group_name=GROUP, kinds={"sql"},
+                  tags={"domain": "reference"},
+                  metadata=column_schema("cohort_membership"),
                   deps=["raw_reference_workbooks", "region"], owners=["team:data-engineering"],
                   description="One row per (cohort year, region), from the cohort workbook "
                               "under RAW_DIR/reference/. Rows naming an unknown region go to "
                               "rejected_row."),
-        AssetSpec("rpjmd_period", group_name=GROUP, kinds={"sql"},
+        AssetSpec("rpjmd_period", group_name=GROUP, kinds={"sql"}, tags={"domain": "reference"},
+                  metadata=column_schema("rpjmd_period"),
                   deps=["raw_reference_workbooks", "region"], owners=["team:data-engineering"],
                   description="One row per plan document of a region (RPJMD or RPD, start and "
                               "end year, legal basis), from the periods workbook under "

@@ -15,7 +15,7 @@ from dagster import (
 )
 
 from pipelines import warehouse
-from pipelines.assets.metadata import preview, rejects_check, table_metadata
+from pipelines.assets.metadata import column_schema, preview, rejects_check, table_metadata
 from pipelines.cohort import conservation
 from pipelines.ingest import ingest_cohort
 from pipelines.partitions import cohort_partitions
@@ -40,14 +40,16 @@ _DESCRIPTIONS = {
                         "(0-5 scale), with lineage.",
     "rejected_row": "One row per refused input row or cell: file, sheet, row, column, check, "
                     "value and a message the regional officer can act on.",
-    "officer_contact": "Contact details from identity sheets; the only table that holds them.",
+    "officer_contact": "One row per submission with contact details in its identity sheet "
+                       "(name, e-mail, phone): the only table that holds them.",
 }
 
 
 def _spec(name: str, deps: list[str]) -> AssetSpec:
     return AssetSpec(name, group_name=GROUP, kinds={"sql"}, deps=deps,
                      partitions_def=cohort_partitions, description=_DESCRIPTIONS[name],
-                     owners=["team:data-engineering"], tags={"domain": "submissions"})
+                     owners=["team:data-engineering"], tags={"domain": "submissions"},
+                     metadata=column_schema(name))
 
 
 @multi_asset(
