@@ -12,9 +12,18 @@ years, and a timeline status:
 
 Against the evaluations: whether it was evaluated in a year outside its span, whether its
 progress went backwards from one year to the next, and — for a programme whose end year is
-before the cohort's latest evaluation year — whether it is ``overdue`` (last progress under
-100 %) or ``unreported`` (never evaluated). Each finding has a severity and a sentence a
-planner can act on. Pure pandas: missing inputs give empty results, never errors.
+before its region's latest evaluation year in the cohort — whether it is ``overdue`` (last
+progress under 100 %) or ``unreported`` (never evaluated).
+
+"Past its end year" is judged against the region's own latest evaluation, not the cohort's:
+evaluations arrive region by region, so while a round is coming in, the cohort's latest year
+would flag every programme of a region that has not sent it yet; and a region that sent no
+evaluation at all is a completeness gap (``evaluation_completeness``), not one finding per
+programme. A programme that ended before an evaluation its region did send, and is not at
+100 % (or absent) in its reports, is what the planner must act on.
+
+Each finding has a severity and a sentence a planner can act on. Pure pandas: missing inputs
+give empty results, never errors.
 """
 
 from dataclasses import dataclass
@@ -80,6 +89,20 @@ def _periods_by_region(periods: pd.DataFrame) -> dict[str, list[Period]]:
     return out
 
 
+def _history(evals: pd.DataFrame) -> dict[tuple[str, str], list[tuple[int, float]]]:
+    """(region, programme) -> its (evaluation year, progress) in year order."""
+    out: dict[tuple[str, str], list[tuple[int, float]]] = {}
+    if evals.empty:
+        return out
+    ordered = evals.sort_values(["region_code", "program_code", "evaluation_year"],
+                                kind="stable")
+    for region, code, year, pct in zip(
+            ordered["region_code"].tolist(), ordered["program_code"].tolist(),
+            ordered["evaluation_year"].tolist(), ordered["progress_pct"].tolist(), strict=True):
+        out.setdefault((region, code), []).append((int(year), float(pct)))
+    return out
+
+
 def _timeline_message(status: str, name: str, start: int, end: int,
                       covering: list[Period], periods: list[Period]) -> str:
     span = f"'{name}' ({start}-{end})"
@@ -109,10 +132,9 @@ def reconcile(programs: pd.DataFrame, periods: pd.DataFrame,
         return (pd.DataFrame(columns=ALIGNMENT_COLUMNS), pd.DataFrame(columns=FINDING_COLUMNS))
     by_region = _periods_by_region(periods)
     evals = results.dropna(subset=["program_code"]) if not results.empty else results
-    as_of = (evals.groupby("cohort_year")["evaluation_year"].max().to_dict()
-             if not evals.empty else {})
-    history = ({k: g.sort_values("evaluation_year") for k, g in
-                evals.groupby(["region_code", "program_code"])} if not evals.empty else {})
+    as_of = (results.groupby(["cohort_year", "region_code"])["evaluation_year"].max().to_dict()
+             if not results.empty else {})
+    history = _history(evals)
     rows, findings = [], []
     for p in programs.itertuples(index=False):
         start, end = int(p.start_year), int(p.end_year)
@@ -137,31 +159,27 @@ def reconcile(programs: pd.DataFrame, periods: pd.DataFrame,
             find("quick_win_outside_period",
                  f"quick win '{p.program_name}' is not inside one plan period: a quick win "
                  "should deliver within the current RPJMD/RPD.")
-        hist = history.get((p.region_code, p.program_code))
+        hist = history.get((p.region_code, p.program_code), [])
         n_eval, first_y, last_y, last_pct, backwards, outside = 0, None, None, None, False, 0
-        if hist is not None and not hist.empty:
+        if hist:
             n_eval = len(hist)
-            first_y, last_y = int(hist["evaluation_year"].min()), int(
-                hist["evaluation_year"].max())
-            last_pct = float(hist["progress_pct"].iloc[-1])
-            prev = None
-            for ev in hist.itertuples(index=False):
-                y = int(ev.evaluation_year)
+            first_y, last_y, last_pct = hist[0][0], hist[-1][0], hist[-1][1]
+            prev: tuple[int, float] | None = None
+            for y, pct in hist:
                 if y < start or y > end:
                     outside += 1
                     find("evaluated_outside_span",
                          f"'{p.program_name}' was evaluated in {y}, outside its years "
                          f"{start}-{end}: check the programme years or the evaluation.", y)
-                if prev is not None and ev.progress_pct < prev[1]:
+                if prev is not None and pct < prev[1]:
                     backwards = True
                     find("progress_backwards",
                          f"progress of '{p.program_name}' went from {prev[1]:g}% in {prev[0]} "
-                         f"to {ev.progress_pct:g}% in {y}: correct the figure or explain "
-                         "the setback.", y)
-                prev = (y, float(ev.progress_pct))
-        cohort_as_of = as_of.get(p.cohort_year)
+                         f"to {pct:g}% in {y}: correct the figure or explain the setback.", y)
+                prev = (y, pct)
+        region_as_of = as_of.get((p.cohort_year, p.region_code))
         delivery = "not_due"
-        if cohort_as_of is not None and end < cohort_as_of:
+        if region_as_of is not None and end < region_as_of:
             if n_eval == 0:
                 delivery = "unreported"
                 find("unreported", f"'{p.program_name}' ended in {end} and was never reported "

@@ -1,10 +1,16 @@
 """Per-region scorecards, evaluation completeness, and the cohort summary built from them.
 
 Completeness works like a reporting rate: per cohort and evaluation year, the member regions
-expected to report, those whose evaluation was received (loaded), and those received on time
-(document date, else the file's arrival, on or before the year's deadline). The evaluation
-years of a cohort run from the cohort year to the latest evaluation year any of its regions
-submitted. Deadlines default to 31 December of the evaluation year and can be set per year.
+expected to report, those whose evaluation was received (loaded), and those received on time:
+the document date on the identity sheet of the first version received (a correction sent
+later does not make an evaluation late) on or before the year's deadline; a file without a
+document date is not on time. The evaluation years of a cohort run from the cohort year to the
+latest evaluation year any of its regions submitted. Deadlines default to 31 December of the
+evaluation year and can be set per year; a master plan is judged against the deadline of its
+cohort year the same way.
+
+A programme's progress is its latest reported figure; a region's and a cohort's mean progress
+are over those figures, one per programme ever reported.
 
 Pure pandas over warehouse tables; a table that is empty gives zeros, never an error.
 """
@@ -51,19 +57,39 @@ def _on_time(doc_date, year: int, deadlines) -> bool:
         pd.Timestamp(doc_date).date() <= deadline(year, deadlines)
 
 
+def _first_dates(subs: pd.DataFrame, kind: str, by: list[str]) -> dict:
+    """Key -> earliest document date among the received (loaded or superseded) versions."""
+    if subs.empty:
+        return {}
+    got = subs[(subs["kind"] == kind) & subs["status"].isin(("loaded", "superseded"))]
+    got = got.dropna(subset=["document_date"])
+    if got.empty:
+        return {}
+    first = got.groupby(by)["document_date"].min()
+    return {k if isinstance(k, tuple) else (k,): v for k, v in first.items()}
+
+
+def latest_progress(results: pd.DataFrame) -> pd.DataFrame:
+    """The latest reported row of each (region, programme)."""
+    if results.empty:
+        return results
+    return results.sort_values("evaluation_year").groupby(
+        ["region_code", "program_code"], dropna=False).tail(1)
+
+
 def completeness(cohort_year: int, members: pd.DataFrame, subs: pd.DataFrame,
                  deadlines: Mapping[int, date] | None = None) -> pd.DataFrame:
     """One row per evaluation year of the cohort: expected, received, on time."""
     evals = _loaded(subs, "evaluation")
+    first = _first_dates(subs, "evaluation", ["region_code", "evaluation_year"])
     member_codes = set(members["region_code"]) if not members.empty else set()
     last = int(evals["evaluation_year"].max()) if not evals.empty else None
     rows = []
     for year in range(cohort_year, (last or cohort_year - 1) + 1):
         got = evals[evals["evaluation_year"] == year]
         received = set(got["region_code"]) & member_codes
-        on_time = {r.region_code for r in got.itertuples()
-                   if r.region_code in member_codes and _on_time(r.document_date, year,
-                                                                  deadlines)}
+        on_time = {code for code in received
+                   if _on_time(first.get((code, year)), year, deadlines)}
         expected = len(member_codes)
         rows.append({"cohort_year": cohort_year, "evaluation_year": year,
                      "deadline": deadline(year, deadlines), "expected": expected,
@@ -95,7 +121,10 @@ def scorecards(cohort_year: int, members: pd.DataFrame, regions: pd.DataFrame,
     names = dict(zip(regions["region_code"], regions["name"], strict=True)) \
         if not regions.empty else {}
     comp_years = completeness(cohort_year, members, subs, deadlines)["evaluation_year"].tolist()
+    first_plan = _first_dates(subs, "masterplan", ["region_code"])
+    first_eval = _first_dates(subs, "evaluation", ["region_code", "evaluation_year"])
     index = _index_by_region(scores)
+    latest_all = latest_progress(results)
     rows = []
     for code in codes:
         plan = plans[plans["region_code"] == code]
@@ -103,21 +132,21 @@ def scorecards(cohort_year: int, members: pd.DataFrame, regions: pd.DataFrame,
         progs = programs[programs["region_code"] == code] if not programs.empty else programs
         al = alignment[alignment["region_code"] == code] if not alignment.empty else alignment
         res = results[results["region_code"] == code] if not results.empty else results
-        latest = res[res["evaluation_year"] == res["evaluation_year"].max()] \
-            if not res.empty else res
+        latest = latest_all[latest_all["region_code"] == code] \
+            if not latest_all.empty else latest_all
         hist = index.get(code, [])
         rows.append({
             "cohort_year": cohort_year, "region_code": code, "region_name": names.get(code),
             "member": code in member_codes, "masterplan_received": not plan.empty,
             "masterplan_on_time": bool(not plan.empty and _on_time(
-                plan["document_date"].iloc[0], cohort_year, deadlines)),
+                first_plan.get((code,)), cohort_year, deadlines)),
             "programmes": len(progs),
             "share_within_period": float((al["status"] == "within").mean())
             if not al.empty else None,
             "evaluations_expected": len(comp_years) if code in member_codes else 0,
             "evaluations_received": int(ev["evaluation_year"].nunique()) if not ev.empty else 0,
-            "evaluations_on_time": sum(_on_time(r.document_date, int(r.evaluation_year),
-                                                deadlines) for r in ev.itertuples()),
+            "evaluations_on_time": sum(_on_time(first_eval.get((code, y)), y, deadlines)
+                                       for y in ev["evaluation_year"].astype(int).unique()),
             "mean_progress_pct": float(latest["progress_pct"].mean())
             if not latest.empty else None,
             "overdue": int((al["delivery"] == "overdue").sum()) if not al.empty else 0,
@@ -136,11 +165,7 @@ def cohort_summary(cohort_year: int, cards: pd.DataFrame, comp: pd.DataFrame,
                    programs: pd.DataFrame, results: pd.DataFrame, alignment: pd.DataFrame,
                    scores: pd.DataFrame) -> pd.DataFrame:
     """The one-row summary of a cohort, built from its scorecards and tables."""
-    latest = pd.DataFrame()
-    if not results.empty:
-        last = results.sort_values("evaluation_year").groupby(
-            ["region_code", "program_code"], dropna=False).tail(1)
-        latest = last
+    latest = latest_progress(results)
     by_dim = programs["dimension"].value_counts().to_dict() if not programs.empty else {}
     total = scores[scores["component"] == spec.INDEX_TOTAL] if not scores.empty else scores
     idx_year = mean_idx = prev_idx = None

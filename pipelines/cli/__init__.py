@@ -5,6 +5,7 @@ import click
 from pipelines.cli.ingest import ingest, summary
 from pipelines.cli.officers import feedback, status, template
 from pipelines.cli.region import region
+from pipelines.cli.report import report
 from pipelines.cli.sample import sample
 
 
@@ -23,3 +24,4 @@ main.add_command(template)
 main.add_command(feedback)
 main.add_command(status)
 main.add_command(sample)
+main.add_command(report)

@@ -4,7 +4,9 @@
 reference workbooks under ``out/reference/`` and, per cohort year, the regions' master plans and
 evaluations under ``out/<cohort year>/<region>/``; some files are messy (the quirks people's
 spreadsheets really have) and a few are wrong (rows a reader must refuse). The returned
-:class:`Manifest` says, per file, what a good reader should make of it.
+:class:`Manifest` says, per file, what a good reader should make of it, and which
+misalignments against RPJMD/RPD timelines and evaluations the corpus plants (every other
+programme is clean).
 """
 
 from .corpus import generate, plan_corpus

@@ -14,8 +14,17 @@ from pipelines import spec
 from . import refdata
 from .documents import FileResult, FileSpec, produce
 from .manifest import FileEntry, Manifest
-from .membership import Membership, cohorts_of, memberships, periods_for, select_regions
+from .membership import (
+    Membership,
+    cohorts_of,
+    memberships,
+    period_gaps,
+    periods_for,
+    select_regions,
+)
 from .messy import QUIRKS, applicable, compatible, draw_quirks, float_differs, fmt_of
+from .plants import planted
+from .programs import Plan, make_plan
 from .refdata import Region, regions, rng
 from .texts import FAKE_REGIONS, slug
 from .writers import SheetModel, write
@@ -29,13 +38,29 @@ _FORCED_WRONG = (("masterplan", "impossible_years"), ("masterplan", "missing_req
                  ("evaluation", "duplicate_program"))
 
 
+#: An evaluation year is sent only while the plan has at least this many programmes running
+#: (a plan's last years may have none; a few rows may be refused in a wrong file).
+MIN_RUNNING = 6
+
+
+def evaluation_years(plan: Plan, years: list[int]) -> tuple[int, ...]:
+    """The first of ``years`` (consecutive, from the cohort year) in which the plan still has
+    programmes running: a region stops evaluating a master plan whose programmes are over."""
+    out = []
+    for y in years:
+        if sum(p.start_year <= y <= p.end_year for p in plan.programmes) < MIN_RUNNING:
+            break
+        out.append(y)
+    return tuple(out)
+
+
 def _submissions(seed: int, chosen: list[str], members: list[Membership],
                  years: int) -> list[FileSpec]:
     years_of = cohorts_of(members)
     out: list[FileSpec] = []
     for code in chosen:
         region = regions()[code]
-        periods = tuple(periods_for(seed, region))
+        periods = tuple(periods_for(seed, region))  # the real ones, whatever the workbook says
         cohorts = years_of[code]
         final: dict[int, int] = {}
         for c in cohorts:
@@ -45,13 +70,17 @@ def _submissions(seed: int, chosen: list[str], members: list[Membership],
                     f"{c}/{region.slug}/masterplan_{region.slug}_{c}_v{v}.xlsx", "masterplan",
                     seed, region, c, periods, version=v,
                     status="superseded" if v < final[c] else "loaded"))
-        for y in range(cohorts[0], cohorts[0] + years):
-            c = max(x for x in cohorts if x <= y)
-            out.append(FileSpec(
-                f"{c}/{region.slug}/evaluasi/evaluasi_{region.slug}_{y}.xlsx", "evaluation",
-                seed, region, c, periods, plan_version=final[c], evaluation_year=y,
-                first_year=cohorts[0],
-                with_scores=rng(seed, "scores", code, y).random() < SCORE_SHARE))
+        span = range(cohorts[0], cohorts[0] + years)
+        for c in cohorts:
+            plan = make_plan(seed, region, c, list(periods), final[c])
+            mine = [y for y in span if max(x for x in cohorts if x <= y) == c]
+            due = evaluation_years(plan, mine)
+            for y in due:
+                out.append(FileSpec(
+                    f"{c}/{region.slug}/evaluasi/evaluasi_{region.slug}_{y}.xlsx", "evaluation",
+                    seed, region, c, periods, plan_version=final[c], evaluation_year=y,
+                    eval_years=due, first_year=cohorts[0],
+                    with_scores=rng(seed, "scores", code, y).random() < SCORE_SHARE))
     return out
 
 
@@ -156,8 +185,8 @@ def plan_corpus(seed: int, regions_: int, years: int, messy: float,
     return members, chosen, sorted(specs, key=lambda s: s.path)
 
 
-def reference_sheets(seed: int, members: list[Membership],
-                     chosen: Iterable[str]) -> dict[str, SheetModel]:
+def reference_sheets(seed: int, members: list[Membership], chosen: Iterable[str],
+                     gaps: dict[str, tuple[str, int, int]]) -> dict[str, SheetModel]:
     """The programme office's workbooks: cohort memberships and RPJMD/RPD periods."""
     table = regions()
     cohort_rows: list[list[object]] = [[c.header for c in spec.COHORT_COLUMNS]]
@@ -167,7 +196,7 @@ def reference_sheets(seed: int, members: list[Membership],
     period_rows: list[list[object]] = [[c.header for c in spec.PERIOD_COLUMNS]]
     for code in sorted(chosen):
         g = table[code]
-        for p in periods_for(seed, g):
+        for p in periods_for(seed, g, gaps.get(code)):
             period_rows.append([g.code, g.name, g.province, p.document_type, p.start, p.end,
                                 p.legal_basis, p.source])
     return {"reference/angkatan.xlsx": SheetModel(spec.COHORT_SHEET, cohort_rows,
@@ -192,8 +221,11 @@ def generate(out: Path, regions: int = 40, years: int = 3, seed: int = 2017,
     """Write a deterministic sample corpus under ``out`` and return its manifest.
 
     ``regions`` kab/kota send files (1-514; above 251 the cohorts are scaled up), each a
-    master plan per cohort and an evaluation for ``years`` years from its first cohort;
-    ``messy`` and ``wrong`` are the shares of messy and wrong submission files.
+    master plan per cohort and an evaluation for ``years`` years from its first cohort (fewer
+    when its master plan's programmes are over before then: see :func:`evaluation_years`);
+    ``messy`` and ``wrong`` are the shares of messy and wrong submission files. The manifest
+    lists the reconciliation findings the corpus plants (``planted``) and the plan documents
+    left out of the reference workbook on purpose (``omitted_periods``).
     """
     everyone = len(refdata.regions())
     if not 1 <= regions <= everyone:
@@ -204,8 +236,9 @@ def generate(out: Path, regions: int = 40, years: int = 3, seed: int = 2017,
         raise ValueError("messy and wrong are shares between 0 and 1")
     out = Path(out)
     members, chosen, specs = plan_corpus(seed, regions, years, messy, wrong)
+    gaps = period_gaps(seed, chosen, cohorts_of(members))
     manifest = Manifest(seed, regions, years, messy, wrong, region_codes=list(chosen))
-    for path, sheet in reference_sheets(seed, members, chosen).items():
+    for path, sheet in reference_sheets(seed, members, chosen, gaps).items():
         write(out / path, [sheet], "xlsx", fast=True)
         manifest.files.append(FileEntry(path, "reference",
                                         data_rows={sheet.name: len(sheet.rows) - 1}))
@@ -214,5 +247,10 @@ def generate(out: Path, regions: int = 40, years: int = 3, seed: int = 2017,
             path=s.path, kind=s.kind, region_code=None if s.region.fake else s.region.code,
             cohort_year=s.cohort_year, evaluation_year=s.evaluation_year, version=s.version,
             quirks=list(s.quirks), wrong=res.wrong, expected_status=s.status,
-            data_rows=res.data_rows, expected_rejects=res.rejects, format=fmt_of(s.quirks)))
+            data_rows=res.data_rows, expected_rejects=res.rejects, format=fmt_of(s.quirks),
+            document_date=res.document_date))
+    manifest.omitted_periods = [
+        {"region_code": code, "document_type": doc, "start_year": start, "end_year": end}
+        for code, (doc, start, end) in sorted(gaps.items())]
+    manifest.planted = planted(specs, gaps)
     return manifest

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pipelines import spec
 
+from .delivery import delivery
 from .evaluations import evaluation_meta, results, scores
 from .layout import Document, render
 from .membership import Period
@@ -34,6 +35,8 @@ class FileSpec:
     version: int | None = None
     plan_version: int = 1
     evaluation_year: int | None = None
+    #: the region's evaluation years for this cohort (what is due depends on the latest)
+    eval_years: tuple[int, ...] = ()
     first_year: int = 0
     with_scores: bool = False
     quirks: tuple[str, ...] = ()
@@ -49,6 +52,7 @@ class FileResult:
     rejects: list[list]
     wrong: list[str]
     size: int
+    document_date: str | None = None
 
 
 def _plan_table(fs: FileSpec, plan: Plan, kinds: tuple[str, ...]) -> tuple[Table, list[str],
@@ -86,9 +90,11 @@ def evaluation(fs: FileSpec) -> tuple[Document, list[str]]:
     year = fs.evaluation_year or fs.cohort_year
     plan = make_plan(fs.seed, fs.region, fs.cohort_year, list(fs.periods), fs.plan_version)
     _, _, invalid = _plan_table(fs, plan, fs.plan_wrong)
+    years = fs.eval_years or (year,)
     table = Table(spec.EVALUATION_SHEET, spec.EVALUATION_COLUMNS,
-                  results(fs.seed, plan, year, invalid))
-    applied = break_evaluation(fs.seed, plan, year, table, fs.wrong)
+                  results(fs.seed, plan, year, years, invalid))
+    applied = break_evaluation(fs.seed, plan, year, table, fs.wrong,
+                               breakable(fs.seed, plan, year, years))
     tables = [table]
     if fs.with_scores:
         tables.append(Table(spec.SCORE_SHEET, spec.SCORE_COLUMNS,
@@ -117,4 +123,12 @@ def produce(fs: FileSpec, out: Path) -> FileResult:
     sheets, data_rows, rejects = render(doc, styler)
     target = out / fs.path
     write(target, sheets, fmt_of(fs.quirks), fast=not fs.quirks)
-    return FileResult(fs.path, data_rows, rejects, applied, target.stat().st_size)
+    return FileResult(fs.path, data_rows, rejects, applied, target.stat().st_size,
+                      doc.when.isoformat())
+
+
+def breakable(seed: int, plan: Plan, year: int, years: tuple[int, ...]) -> set[str]:
+    """Programmes whose row of ``year`` a wrong file may spoil (the reader refuses the row)
+    without changing what reconciliation finds: clean ones, not in their end year."""
+    return {p.program_code for p in plan.programmes
+            if year < p.end_year and delivery(seed, plan, p, years).finding is None}

@@ -8,7 +8,8 @@ from datetime import date
 from pipelines import spec
 
 from .catalog import TEMPLATES
-from .programs import Plan, Programme
+from .delivery import delivery
+from .programs import Plan
 from .refdata import rng
 from .texts import (
     CHALLENGES,
@@ -22,6 +23,7 @@ from .texts import (
 
 #: Index weights in percent, in the order of spec.INDEX_COMPONENTS.
 WEIGHTS = (10, 20, 30, 30, 10)
+LATE_SHARE = 0.1  # evaluations sent in the first months of the following year
 
 
 def stage_of(progress: int, finished: str = "Selesai") -> str:
@@ -33,36 +35,6 @@ def stage_of(progress: int, finished: str = "Selesai") -> str:
     return finished
 
 
-def progress_series(seed: int, plan: Plan, p: Programme,
-                    until: int) -> dict[int, tuple[int, int]]:
-    """Year -> (progress %, budget realised that year) from the start year to ``until``.
-
-    Mostly non-decreasing; about one year in ten stalls and a few go backwards (a re-audit).
-    """
-    r = rng(seed, "progress", plan.region.code, plan.cohort, p.program_code)
-    years = p.end_year - p.start_year + 1
-    speed = r.uniform(0.7, 1.3)
-    annual = p.indicative_budget / years
-    out: dict[int, tuple[int, int]] = {}
-    progress = 0
-    for y in range(p.start_year, until + 1):
-        step = 100 / years * speed * r.uniform(0.6, 1.4)
-        if y > p.end_year:
-            step *= r.uniform(0.0, 0.6)
-        roll = r.random()
-        if roll < 0.1 and y > p.start_year:
-            step = 0
-        new = min(100, progress + round(step))
-        if roll > 0.97 and progress > 20:
-            new = progress - r.randint(3, 12)
-        if y == p.start_year and roll < 0.08:
-            new = 0
-        spent = annual * r.uniform(0.55, 1.0) * (1.0 if new > progress else 0.1)
-        progress = new
-        out[y] = (progress, int(round(spent, -3)) if progress else 0)
-    return out
-
-
 def _benefit(r: random.Random, progress: int, benefit: str) -> str:
     if progress < 15:
         return r.choice(EARLY_BENEFITS)
@@ -71,14 +43,21 @@ def _benefit(r: random.Random, progress: int, benefit: str) -> str:
     return f"Masyarakat merasakan {benefit}"
 
 
-def results(seed: int, plan: Plan, year: int,
+def results(seed: int, plan: Plan, year: int, years: tuple[int, ...],
             exclude: frozenset[str] | set[str] = frozenset()) -> list[dict]:
-    """One row per programme of the plan that has started by ``year`` (plan order)."""
+    """One row per programme of the plan the region reports on in ``year`` (plan order).
+
+    ``years`` are all the region's evaluation years for this cohort: they decide which
+    programmes are due, hence which misalignments can be planted (``delivery``).
+    """
     rows = []
     for p in plan.programmes:
-        if p.start_year > year or p.program_code in exclude:
+        if p.program_code in exclude:
             continue
-        progress, spent = progress_series(seed, plan, p, year)[year]
+        report = delivery(seed, plan, p, years).reports.get(year)
+        if report is None:
+            continue
+        progress, spent = report
         r = rng(seed, "result", plan.region.code, plan.cohort, p.program_code, year)
         finished = "Selesai" if r.random() < 0.75 else "Operasional"
         benefit = TEMPLATES[p.sub_dimension][0].benefit
@@ -121,5 +100,8 @@ def scores(seed: int, code: str, first_year: int, year: int) -> list[dict]:
 def evaluation_meta(seed: int, code: str, year: int) -> tuple[date, Contact]:
     """(document date, contact) of a region's evaluation for ``year``."""
     r = rng(seed, "evaluation", code, year)
-    return date(year, r.randint(8, 11), r.randint(1, 28)), contact(rng(seed, "contact", code,
+    when = date(year, r.randint(8, 11), r.randint(1, 28))
+    if r.random() < LATE_SHARE:  # after the 31 December deadline of the evaluation year
+        when = date(year + 1, r.randint(1, 3), r.randint(1, 28))
+    return when, contact(rng(seed, "contact", code,
                                                                          "eval", year))

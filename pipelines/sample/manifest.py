@@ -1,7 +1,8 @@
 """The manifest of a sample corpus: what each file is and what a good reader should make of it.
 
-It is the tests' ground truth: expected status per file, data rows per sheet, and the rows a
-reader must refuse (``[sheet, 1-based Excel row, check]``).
+It is the tests' ground truth: expected status per file, data rows per sheet, the rows a
+reader must refuse (``[sheet, 1-based Excel row, check]``), and the reconciliation findings the
+corpus plants (``planted``: one per expected finding; every other programme is clean).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class FileEntry:
     data_rows: dict[str, int] = field(default_factory=dict)
     expected_rejects: list[list] = field(default_factory=list)
     format: str = "xlsx"
+    document_date: str | None = None  # ISO date on the identity sheet (submissions only)
 
     @property
     def messy(self) -> bool:
@@ -40,12 +42,25 @@ class Manifest:
     wrong: float
     files: list[FileEntry] = field(default_factory=list)
     region_codes: list[str] = field(default_factory=list)  # regions that sent files
+    #: {region_code, cohort_year, program_code, finding, evaluation_year}: every finding the
+    #: reconciliation must raise on this corpus, and no other
+    planted: list[dict] = field(default_factory=list)
+    #: {region_code, document_type, start_year, end_year}: plan documents left out of the
+    #: reference workbook on purpose (the gaps behind ``no_plan_for_years``)
+    omitted_periods: list[dict] = field(default_factory=list)
 
     def quirk_files(self, quirk: str) -> list[FileEntry]:
         return [f for f in self.files if quirk in f.quirks]
 
     def wrong_files(self, kind: str) -> list[FileEntry]:
         return [f for f in self.files if kind in f.wrong]
+
+    def planted_count(self) -> dict[str, int]:
+        """Planted findings per kind."""
+        out: dict[str, int] = {}
+        for p in self.planted:
+            out[p["finding"]] = out.get(p["finding"], 0) + 1
+        return out
 
     def by_kind(self, kind: str) -> list[FileEntry]:
         return [f for f in self.files if f.kind == kind]

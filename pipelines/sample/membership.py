@@ -16,12 +16,15 @@ from .refdata import COHORT_YEARS, Region, cohort_rows, cohort_sizes, regions, r
 GENERATED = "generated (sample)"
 SCALE_UP = "generated (scale-up)"
 
-#: Plan documents that follow each election wave (the 2020 re-election continues the 2015
-#: wave); everyone moves to RPJMD 2025-2029 after the November 2024 election.
+#: Plan documents of each election wave (the 2020 re-election continues the 2015 wave): the
+#: plan of the heads elected five years earlier (2010, 2012, 2013), then the ones that follow
+#: the wave; everyone moves to RPJMD 2025-2029 after the November 2024 election. A plan runs to
+#: the year its successor starts where heads take office early in the year (2016, 2017, 2021),
+#: and stops the year before where they take office late (the 2018 wave).
 WAVE_PLANS: dict[int, tuple[tuple[str, int, int], ...]] = {
-    2015: (("RPJMD", 2016, 2021), ("RPJMD", 2021, 2026)),
-    2017: (("RPJMD", 2017, 2022), ("RPD", 2023, 2026)),
-    2018: (("RPJMD", 2019, 2023), ("RPD", 2024, 2026)),
+    2015: (("RPJMD", 2011, 2016), ("RPJMD", 2016, 2021), ("RPJMD", 2021, 2026)),
+    2017: (("RPJMD", 2012, 2017), ("RPJMD", 2017, 2022), ("RPD", 2023, 2026)),
+    2018: (("RPJMD", 2014, 2018), ("RPJMD", 2019, 2023), ("RPD", 2024, 2026)),
 }
 FINAL_PLAN = ("RPJMD", 2025, 2029)
 #: Regions per wave, used to draw a wave for regions the public lists do not name.
@@ -145,14 +148,20 @@ def wave_of(seed: int, code: str) -> tuple[int, str | None]:
     return r.choices(list(WAVE_WEIGHTS), weights=list(WAVE_WEIGHTS.values()))[0], None
 
 
-def periods_for(seed: int, region: Region) -> list[Period]:
-    """The RPJMD/RPD documents of a region, following its election wave."""
+def periods_for(seed: int, region: Region,
+                omit: tuple[str, int, int] | None = None) -> list[Period]:
+    """The RPJMD/RPD documents of a region, following its election wave.
+
+    The plan before the wave's first one is derived (five years earlier), so it is always
+    marked generated. ``omit`` leaves one document out, as the programme office's workbook
+    does when a region's plan has not been recorded yet (see :func:`period_gaps`).
+    """
     wave, source = wave_of(seed, region.code)
     r = rng(seed, "perda", region.code)
     note = (f"periode: pilkada {wave} ({source.split(' ; ')[0]}); dasar hukum: {GENERATED}"
             if source else GENERATED)
     out = []
-    for doc, start, end in (*WAVE_PLANS[wave], FINAL_PLAN):
+    for i, (doc, start, end) in enumerate((*WAVE_PLANS[wave], FINAL_PLAN)):
         number = r.randint(1, 15)
         year = start if doc == "RPJMD" else start - 1
         if region.administrative:
@@ -161,5 +170,37 @@ def periods_for(seed: int, region: Region) -> list[Period]:
             basis = f"Perda {region.name} Nomor {number} Tahun {year}"
         else:
             basis = f"Perkada {region.name} Nomor {number + 20} Tahun {year}"
-        out.append(Period(doc, start, end, basis, note))
+        if (doc, start, end) != omit:
+            out.append(Period(doc, start, end, basis,
+                              f"{GENERATED}: plan before pilkada {wave}" if i == 0 else note))
+    return out
+
+
+def uncovered(periods: Sequence[Period], first: int, last: int) -> list[int]:
+    """Years of ``first``..``last`` that no period covers."""
+    return [y for y in range(first, last + 1) if not any(p.start <= y <= p.end for p in periods)]
+
+
+GAP_SHARE = 0.08  # regions whose period list misses one document (at least one region)
+
+
+def period_gaps(seed: int, codes: Sequence[str],
+                years_of: dict[str, list[int]]) -> dict[str, tuple[str, int, int]]:
+    """Region -> the plan document its period list leaves out, for about :data:`GAP_SHARE` of
+    ``codes``: a document whose absence leaves years from the region's first cohort to the
+    last plan without any plan (a gap, or no plan before the first one listed)."""
+    r = rng(seed, "period-gaps")
+    out: dict[str, tuple[str, int, int]] = {}
+    order = sorted(codes)
+    r.shuffle(order)
+    want = max(1, round(GAP_SHARE * len(codes))) if len(codes) >= 10 else 0
+    for code in order:
+        if len(out) >= want:
+            break
+        full = periods_for(seed, regions()[code])
+        first = years_of[code][0]
+        options = [(p.document_type, p.start, p.end) for p in full[:-1]
+                   if uncovered([q for q in full if q is not p], first, FINAL_PLAN[2])]
+        if options:
+            out[code] = r.choice(options)
     return out

@@ -34,7 +34,13 @@ _DESCRIPTIONS = ("{name} untuk {purpose}.",
                  "Pengembangan {name} secara bertahap di {scope}.")
 _SCOPES = ("seluruh OPD", "seluruh kecamatan", "kawasan perkotaan", "desa/kelurahan percontohan",
            "pusat pemerintahan")
-BOUNDARY_SHARE = 0.2  # programmes that cross an RPJMD/RPD boundary or run past 2029
+LATE_PLAN_SHARE = 0.08  # master plans dated in the January after the cohort year
+#: Timeline misalignments planted on purpose: the share of programmes whose years are drawn
+#: to cross an RPJMD/RPD boundary or run past the last plan (2029); the rest are drawn to lie
+#: within one plan document. A draw that cannot be met (no plan past 2029 yet, a quick win
+#: too short to cross) falls back to ``within``. Years are drawn against the region's real
+#: periods; ``no_plan_for_years`` comes from gaps in the reference workbook (``period_gaps``).
+TIMELINE_SHARES = {"crosses_boundary": 0.12, "beyond_last_period": 0.08}
 
 
 @dataclass
@@ -59,6 +65,16 @@ class Programme:
     def row(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
+    def timeline_findings(self, periods: list[Period]) -> tuple[str, ...]:
+        """The reconciliation findings its years raise against ``periods`` (none when they
+        lie within one plan document)."""
+        status = timeline_status(self.start_year, self.end_year, periods)
+        if status == "within":
+            return ()
+        if self.horizon == "Quick Win":
+            return (status, "quick_win_outside_period")
+        return (status,)
+
 
 @dataclass
 class Plan:
@@ -81,15 +97,28 @@ def round_sig(value: float, digits: int = 2) -> int:
     return int(round(value / step) * step)
 
 
-def is_boundary(start: int, end: int, periods: list[Period]) -> bool:
-    """True when [start, end] crosses a period boundary or runs past the last period."""
+def timeline_status(start: int, end: int, periods: list[Period]) -> str:
+    """Where ``start``..``end`` sits against ``periods``: ``within`` one document,
+    ``crosses_boundary`` (covered, by several), ``beyond_last_period`` (ends after the last),
+    ``no_plan_for_years`` (a year no document covers, or no documents at all)."""
     if not periods:
-        return False
+        return "no_plan_for_years"
     if end > max(p.end for p in periods):
-        return True
+        return "beyond_last_period"
+    if not all(any(p.start <= y <= p.end for p in periods) for y in range(start, end + 1)):
+        return "no_plan_for_years"
     if any(p.start <= start and end <= p.end for p in periods):
-        return False
-    return all(any(p.start <= y <= p.end for p in periods) for y in range(start, end + 1))
+        return "within"
+    return "crosses_boundary"
+
+
+def _target(r: random.Random) -> str:
+    roll, edge = r.random(), 0.0
+    for status, share in TIMELINE_SHARES.items():
+        edge += share
+        if roll < edge:
+            return status
+    return "within"
 
 
 def _years(r: random.Random, horizon: str, first: int, last: int, pinned: bool) -> tuple[int, int]:
@@ -105,10 +134,14 @@ def _programme(r: random.Random, t: Template, code: str, first: int, last: int,
     horizon = r.choices(list(HORIZON_WEIGHTS), weights=list(HORIZON_WEIGHTS.values()))[0]
     if pinned:
         horizon = r.choice(("Quick Win", "Jangka Pendek"))
-    want = r.random() < BOUNDARY_SHARE
-    for _ in range(25):
-        start, end = _years(r, horizon, first, last, pinned)
-        if is_boundary(start, end, periods) == want:
+    want, status = _target(r), ""
+    for goal in dict.fromkeys((want, "within")):
+        for _ in range(25):
+            start, end = _years(r, horizon, first, last, pinned)
+            status = timeline_status(start, end, periods)
+            if status == goal:
+                break
+        if status == goal:
             break
     low, high = _BUDGET[horizon]
     budget = round_sig(math.exp(r.uniform(math.log(low), math.log(high))))
@@ -160,10 +193,11 @@ def make_plan(seed: int, region: Region, cohort: int, periods: list[Period],
             programmes.append(_programme(r, t, f"{PREFIX[d]}-{i:02d}", first, last, periods,
                                          len(programmes) in pinned))
     when = date(cohort, r.randint(6, 11), r.randint(1, 28))
+    if r.random() < LATE_PLAN_SHARE:  # sent after the cohort year's 31 December deadline
+        when = date(cohort + 1, 1, r.randint(5, 31))
     plan = Plan(region, cohort, 1, (first, last), when,
                 contact(rng(seed, "contact", region.code, cohort)), programmes)
     return revise(seed, plan, periods) if version >= 2 else plan
-
 
 
 def revise(seed: int, plan: Plan, periods: list[Period]) -> Plan:

@@ -96,11 +96,16 @@ def break_plan(seed: int, plan: Plan, table: Table, kinds: tuple[str, ...]) -> t
     return sorted(set(applied), key=WRONG_KINDS.index), invalid
 
 
-def break_evaluation(seed: int, plan: Plan, year: int, table: Table,
-                     kinds: tuple[str, ...]) -> list[str]:
-    """Apply evaluation wrong kinds; returns the kinds applied."""
+def break_evaluation(seed: int, plan: Plan, year: int, table: Table, kinds: tuple[str, ...],
+                     breakable: set[str] | None = None) -> list[str]:
+    """Apply evaluation wrong kinds; returns the kinds applied.
+
+    Only rows of programmes in ``breakable`` (all when None) are spoiled, so that a refused
+    row never changes what reconciliation finds for its programme.
+    """
     r = rng(seed, "wrong", plan.region.code, plan.cohort, "evaluation", year)
-    free = list(range(len(table.rows)))
+    free = [i for i, row in enumerate(table.rows)
+            if breakable is None or row["program_code"] in breakable]
     r.shuffle(free)
     applied: list[str] = []
     if "missing_required" in kinds:
