@@ -15,6 +15,7 @@ from typing import Any
 
 from pipelines import spec, values
 from pipelines.layout import HeaderIndex, Table, best_identity, read_table
+from pipelines.limits import Limits
 from pipelines.normalise import (
     COHORT_PARSERS,
     EVALUATION_PARSERS,
@@ -27,7 +28,7 @@ from pipelines.normalise import (
     show,
 )
 from pipelines.reading import Sheet, UnreadableFile, read_workbook, sha256_of
-from pipelines.regions import registry
+from pipelines.regions import find_suspicious, registry
 
 INDEX = {
     "masterplan": HeaderIndex(spec.MASTERPLAN_COLUMNS),
@@ -87,8 +88,42 @@ def _parse_or_none(parse, cell: Any, notes: list[str], label: str) -> Any:
 
 
 def process_file(path: Path, raw_dir: Path, cohort_year: int | None,
-                 reference: bool = False) -> FileResult:
-    """Read, classify and parse one raw file (see the module docstring)."""
+                 reference: bool = False, limits: Limits | None = None) -> FileResult:
+    """Read, classify and parse one raw file (see the module docstring).
+
+    ``limits`` bound what the file may ask of the reader (default: the active limits of
+    :mod:`pipelines.limits`); a file over them is rejected (check ``unsafe_file``).
+    """
+    result, unreadable = _new_result(path, raw_dir, cohort_year, reference)
+    if unreadable:
+        _reject_file(result, "unreadable", unreadable)
+        return result
+    try:
+        _process(path, result, reference, limits)
+    except UnreadableFile as exc:  # and UnsafeFile, whose check is "unsafe_file"
+        _reject_file(result, exc.check, str(exc))
+    except MemoryError:  # nothing of the file is kept: no row was read
+        result.rows.clear()
+        result.submission["rows_total"] = 0
+        _reject_file(result, "too_large", "the file needs more memory than one submission may "
+                     "use: send only the submission's tables")
+    except Exception as exc:  # a bug or a file no check foresaw: never stop the other files
+        _reject_file(result, "internal_error",
+                     f"the file could not be processed ({type(exc).__name__}: {exc})")
+    return result
+
+
+def rejected_result(path: Path, raw_dir: Path, cohort_year: int | None, check: str,
+                    reason: str, reference: bool = False) -> FileResult:
+    """The result of a file that could not be processed at all (it crashed its reader or
+    ran out of time): recorded as rejected with ``reason``, under ``check``."""
+    result, unreadable = _new_result(path, raw_dir, cohort_year, reference)
+    _reject_file(result, "unreadable" if unreadable else check, unreadable or reason)
+    return result
+
+
+def _new_result(path: Path, raw_dir: Path, cohort_year: int | None,
+                reference: bool) -> tuple[FileResult, str | None]:
     source = path.relative_to(raw_dir).as_posix()
     unreadable: str | None = None
     try:
@@ -103,18 +138,7 @@ def process_file(path: Path, raw_dir: Path, cohort_year: int | None,
         "document_date": None, "status": "loaded", "reason": None, "data_sheet": None,
         "notes": None, "rows_total": 0, "rows_clean": 0, "rows_rejected": 0,
     }
-    result = FileResult(sub)
-    if unreadable:
-        _reject_file(result, "unreadable", unreadable)
-        return result
-    try:
-        _process(path, result, reference)
-    except UnreadableFile as exc:
-        _reject_file(result, "unreadable", str(exc))
-    except Exception as exc:  # a bug or a file no check foresaw: never stop the other files
-        _reject_file(result, "internal_error",
-                     f"the file could not be processed ({type(exc).__name__}: {exc})")
-    return result
+    return FileResult(sub), unreadable
 
 
 def _reject_file(result: FileResult, check: str, reason: str) -> None:
@@ -129,9 +153,9 @@ def _reject_file(result: FileResult, check: str, reason: str) -> None:
         result.rejects = [Reject(None, None, None, check, None, reason)]
 
 
-def _process(path: Path, result: FileResult, reference: bool) -> None:
+def _process(path: Path, result: FileResult, reference: bool, limits: Limits | None) -> None:
     sub = result.submission
-    book = read_workbook(path)
+    book = read_workbook(path, limits)
     sub["file_format"] = book.format
     notes: list[str] = []
     folded = [s.name.casefold() for s in book.sheets]
@@ -217,6 +241,13 @@ def _apply_identity(result: FileResult, identity: dict[str, tuple[int, Any]],
         "email": values.parse_text(_cell(identity, "contact_email")),
         "phone": values.parse_text(_cell(identity, "contact_phone")),
     }
+    given = _cell(identity, "region_name")
+    if isinstance(given, str) and (hidden := find_suspicious(given)):
+        # checked before cleaning, which drops zero-width and direction marks silently
+        _reject_file(result, "suspicious_region",
+                     f"region name {given!r} contains {hidden}, which looks like ordinary "
+                     "text but is not; retype it")
+        return
     match = registry().resolve(name or "", province=province, code=code)
     if match.status not in ("exact", "fuzzy"):
         check = {"ambiguous": "ambiguous_region", "suspicious": "suspicious_region"}.get(

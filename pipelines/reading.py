@@ -2,30 +2,36 @@
 
 Every format a region sends (.xlsx, .xlsm, .xls, .ods) is read by python-calamine into a
 :class:`Workbook`: each sheet's cells as Python values, with the sheet's visibility and merged
-ranges. The file's real type comes from its first bytes, never its extension.
+ranges. Before any reader sees a file, :func:`pipelines.guard.check` decides its real type
+from its bytes, never its extension, and refuses what would crash or swamp the reader; the
+reader is then chosen by that type (a workbook saved as ``.xls`` is read as the .xlsx it is).
 
 Bad input: a file that is not a spreadsheet (a PDF, an HTML page or a CSV saved as ``.xls``,
-a password-protected workbook, a damaged zip) raises :class:`UnreadableFile` whose message says
-what was found and what to send instead. Nothing here writes to the file.
+a password-protected workbook, a damaged zip) raises :class:`UnreadableFile`, and one over
+the limits of :class:`pipelines.limits.Limits` raises :class:`UnsafeFile` (a subclass); the
+message says what was found and what to send instead. Text cells keep what the officer typed,
+except NUL characters, which no database text column can hold: they become U+FFFD. Merged
+ranges are clipped to the cells the sheet has. Nothing here writes to the file.
 """
 
 import hashlib
-import zipfile
+import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import python_calamine as pc
 
+from pipelines import guard
+from pipelines.guard import UnreadableFile, UnsafeFile
+from pipelines.limits import Limits, active
+
+__all__ = ["SPREADSHEET_SUFFIXES", "Sheet", "UnreadableFile", "UnsafeFile", "Workbook",
+           "read_workbook", "sha256_of", "sniff_format"]
+
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP = b"PK\x03\x04"
-_ODS_MIME = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
-
-
-class UnreadableFile(Exception):
-    """The file is not a spreadsheet this pipeline can read; the message says why."""
+_PASSWORD = "the file is password protected: send it without a password"
 
 
 @dataclass
@@ -60,88 +66,100 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def sniff_format(path: Path) -> str:
-    """The file's real type from its first bytes: ``xlsx``, ``xls``, ``ods`` or raise.
+def sniff_format(path: Path, limits: Limits | None = None) -> str:
+    """The file's real type, ``xlsx``, ``xls`` or ``ods``, once it passed the guard.
 
     Raises :class:`UnreadableFile` naming what the file really is (PDF, HTML, text, empty,
-    password-protected workbook) and what to send instead.
+    password-protected workbook) and what to send instead, or :class:`UnsafeFile`.
     """
-    with open(path, "rb") as fh:
-        head = fh.read(512)
-    if not head:
-        raise UnreadableFile("the file is empty: send the filled-in workbook again")
-    if head.startswith(_ZIP):
-        if _ODS_MIME in head[:100]:
-            return "ods"
-        try:
-            with zipfile.ZipFile(path) as zf:
-                names = set(zf.namelist())
-        except zipfile.BadZipFile as exc:
-            raise UnreadableFile(f"the file is a damaged zip/xlsx ({exc}): save it again "
-                                 "from Excel or LibreOffice and resend") from exc
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-        if "content.xml" in names:
-            return "ods"
-        raise UnreadableFile("the file is a zip archive, not a workbook: send the .xlsx itself")
-    if head.startswith(_OLE2):
-        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in \
-                _read_prefix(path, 1 << 16):
-            raise UnreadableFile("the file is password protected: send it without a password")
-        return "xls"
-    if head.startswith(b"%PDF"):
-        raise UnreadableFile("the file is a PDF, not a spreadsheet: send the Excel workbook "
-                             "(.xlsx) from the template")
-    lowered = head.lstrip().lower()
-    if lowered.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):
-        raise UnreadableFile("the file is a web page (HTML/XML) saved with a spreadsheet name: "
-                             "open it in Excel and save it as .xlsx")
-    if all(b >= 9 for b in head[:64]):
-        raise UnreadableFile("the file is plain text (CSV?) saved with a spreadsheet name: "
-                             "open it in Excel and save it as .xlsx")
-    raise UnreadableFile("the file is not a spreadsheet format we can read "
-                         "(.xlsx, .xlsm, .xls, .ods)")
-
-
-def _read_prefix(path: Path, n: int) -> bytes:
-    with open(path, "rb") as fh:
-        return fh.read(n)
+    return guard.check(path, limits or active())
 
 
 _VISIBILITY = {"Visible": "visible", "Hidden": "hidden", "VeryHidden": "veryhidden"}
 
 
-def read_workbook(path: Path) -> Workbook:
+def read_workbook(path: Path, limits: Limits | None = None) -> Workbook:
     """Every sheet of the file with its cells, visibility and merged ranges.
 
-    Raises :class:`UnreadableFile` when the file is not a readable spreadsheet.
+    Raises :class:`UnreadableFile` (or :class:`UnsafeFile`) when the file is not a readable
+    spreadsheet within ``limits`` (default: the active limits, :func:`pipelines.limits.active`).
     """
-    fmt = sniff_format(path)
+    limits = limits or active()
+    fmt = guard.check(path, limits)
+    with tempfile.TemporaryDirectory(prefix="smartcity-read-") as tmp:
+        # calamine picks its reader by extension: give it the one the guard checked
+        alias = Path(tmp) / f"book.{fmt}"
+        try:
+            os.symlink(path.resolve(), alias)
+        except OSError:
+            alias = path
+        sheets = _read(alias, limits)
+    return Workbook(str(path), fmt, sheets)
+
+
+def _read(path: Path, limits: Limits) -> list[Sheet]:
     try:
         book = pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError as exc:
-        raise UnreadableFile("the file is password protected: send it without a password") \
-            from exc
+        raise UnreadableFile(_PASSWORD) from exc
     except Exception as exc:  # calamine's own errors: damaged or unsupported content
         raise UnreadableFile(f"the workbook could not be opened ({type(exc).__name__}: "
                              f"{exc}); save it again from Excel and resend") from exc
     sheets: list[Sheet] = []
+    cells = 0
     try:
-        for meta in book.sheets_metadata:
+        for index, meta in enumerate(book.sheets_metadata):
             if "Work" not in str(meta.typ):  # chart sheets, macro sheets
                 continue
-            sheet = book.get_sheet_by_name(meta.name)
+            sheet = book.get_sheet_by_index(index)
             rows = sheet.to_python(skip_empty_area=False)
-            try:
-                merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in
-                          (sheet.merged_cell_ranges or [])]
-            except Exception:  # formats without merge information
-                merged = []
+            width = max((len(r) for r in rows), default=0)
+            cells += len(rows) * width
+            if len(rows) > limits.max_rows or width > limits.max_columns or \
+                    cells > limits.max_cells:  # the guard's scan missed it: never go on
+                raise UnsafeFile(f"sheet '{meta.name}' uses {len(rows):,} rows and {width:,} "
+                                 "columns, more than a submission may: delete everything "
+                                 "outside the table and resend")
             visibility = _VISIBILITY.get(str(meta.visible).rsplit(".", 1)[-1], "visible")
-            sheets.append(Sheet(meta.name, visibility, rows, merged))
+            sheets.append(Sheet(_clean(meta.name), visibility, _clean_rows(rows),
+                                _merged(sheet, len(rows), width, limits)))
+    except UnreadableFile:
+        raise
     except Exception as exc:
         raise UnreadableFile(f"a sheet could not be read ({type(exc).__name__}: {exc}); "
                              "save the workbook again from Excel and resend") from exc
     finally:
         book.close()
-    return Workbook(str(path), fmt, sheets)
+    return sheets
+
+
+def _merged(sheet: Any, height: int, width: int,
+            limits: Limits) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged ranges clipped to its cells (a merge may claim the whole grid)."""
+    try:
+        ranges = sheet.merged_cell_ranges or []
+    except Exception:  # formats without merge information
+        return []
+    out, area = [], 0
+    for (r0, c0), (r1, c1) in ranges:
+        if r0 >= height or c0 >= width:
+            continue
+        r1, c1 = min(r1, height - 1), min(c1, width - 1)
+        area += (r1 - r0 + 1) * (c1 - c0 + 1)
+        if area > limits.max_cells:
+            raise UnsafeFile("the sheet's merged cells cover more than "
+                             f"{limits.max_cells:,} cells: unmerge them and resend")
+        out.append((r0, c0, r1, c1))
+    return out
+
+
+def _clean(text: str) -> str:
+    return text.replace("\x00", "\ufffd")
+
+
+def _clean_rows(rows: list[list[Any]]) -> list[list[Any]]:
+    for row in rows:
+        for j, cell in enumerate(row):
+            if isinstance(cell, str) and "\x00" in cell:
+                row[j] = _clean(cell)
+    return rows

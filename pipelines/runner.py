@@ -4,6 +4,7 @@ Runs go to the Dagster instance in ``$DAGSTER_HOME`` when it is set, else to ``.
 so the runs, materialisations and check results show in the UI started from the same folder.
 """
 
+import fcntl
 import os
 import time
 import warnings
@@ -20,12 +21,18 @@ DEFAULT_DAGSTER_HOME = ".dagster"
 
 
 def instance() -> DagsterInstance:
+    """The Dagster instance in ``$DAGSTER_HOME`` (default ``./.dagster``), created on first use
+    under a file lock, so two runs starting at once do not both create its storage."""
     home = Path(os.environ.get("DAGSTER_HOME") or DEFAULT_DAGSTER_HOME).resolve()
     home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\nrun_retries:\n  enabled: true\n")
-    return DagsterInstance.from_config(str(home))
+    with open(home / ".create.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        config = home / "dagster.yaml"
+        if not config.exists():
+            config.write_text("telemetry:\n  enabled: false\nrun_retries:\n  enabled: true\n")
+        dagster = DagsterInstance.from_config(str(home))
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    return dagster
 
 
 def resources(raw_dir: str = "", warehouse_url: str = "") -> dict:

@@ -365,12 +365,25 @@ def _insert(conn: sa.Connection, table: Table, data) -> int:
     return len(rows)
 
 
+#: Key of the PostgreSQL advisory lock that serialises replacements (any 64-bit number).
+_WRITE_LOCK = 0x534D415254  # "SMART"
+
+
+def _serialise(conn: sa.Connection) -> None:
+    """On PostgreSQL, wait for other replacements to commit first (a transaction-level advisory
+    lock), so two concurrent runs never interleave their delete-then-insert. SQLite already
+    allows one writer at a time."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK})
+
+
 def replace_cohort(engine: sa.Engine, cohort_year: int,
                    tables: Mapping[str, pd.DataFrame],
                    group: Iterable[Table] = COHORT_TABLES) -> dict[str, int]:
     """Replace the rows of ``cohort_year`` in every table of ``group`` in one transaction."""
     counts = {}
     with engine.begin() as conn:
+        _serialise(conn)
         for table in group:
             cond = table.c.cohort_year == cohort_year
             if table is submission or table is rejected_row:
@@ -384,6 +397,7 @@ def replace_reference(engine: sa.Engine, tables: Mapping[str, pd.DataFrame]) -> 
     """Replace the reference tables and the reference files' submissions and rejects."""
     counts = {}
     with engine.begin() as conn:
+        _serialise(conn)
         for table in REFERENCE_TABLES:
             conn.execute(table.delete())
             counts[table.name] = _insert(conn, table, tables.get(table.name, []))
@@ -395,6 +409,7 @@ def replace_reference(engine: sa.Engine, tables: Mapping[str, pd.DataFrame]) -> 
 
 def replace_regions(engine: sa.Engine, frame: pd.DataFrame) -> int:
     with engine.begin() as conn:
+        _serialise(conn)
         conn.execute(region.delete())
         return _insert(conn, region, frame)
 

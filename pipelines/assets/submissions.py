@@ -18,6 +18,7 @@ from pipelines import warehouse
 from pipelines.assets.metadata import column_schema, preview, rejects_check, table_metadata
 from pipelines.cohort import conservation
 from pipelines.ingest import ingest_cohort
+from pipelines.limits import applied
 from pipelines.partitions import cohort_partitions
 from pipelines.resources import RawStoreResource, WarehouseResource
 
@@ -72,7 +73,8 @@ def cohort_submissions(context: AssetExecutionContext, raw_store: RawStoreResour
     """Reads every file of the cohort, validates it, and replaces the cohort's rows of all
     six tables in one transaction (re-running the same files changes nothing)."""
     year = int(context.partition_key)
-    tables = ingest_cohort(raw_store.path(), year, raw_store.workers or None)
+    with applied(raw_store.file_limits()):  # every file is read within these limits
+        tables = ingest_cohort(raw_store.path(), year, raw_store.workers or None)
     counts = warehouse.replace_cohort(warehouse_db.engine(), year, tables)
     subs, rejects = tables["submission"], tables["rejected_row"]
     for name in _DESCRIPTIONS:

@@ -8,6 +8,7 @@ the fields directly: swap the resource, never the asset.
 """
 
 import os
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from dagster import ConfigurableResource
 from pydantic import Field
 
 from pipelines import warehouse
+from pipelines.limits import Limits
 
 DEFAULT_RAW_DIR = "raw"
 DEFAULT_WAREHOUSE_URL = "sqlite:///warehouse/warehouse.db"
@@ -25,9 +27,17 @@ class RawStoreResource(ConfigurableResource):
 
     raw_dir: str = Field(default="", description="Empty: $RAW_DIR, else ./raw")
     workers: int = Field(default=0, description="Worker processes reading files; 0: auto")
+    limits: dict[str, float] = Field(
+        default_factory=dict,
+        description="Overrides of the per-file limits (pipelines.limits.Limits), e.g. "
+                    "{'file_timeout_s': 60, 'max_rows': 200000}; empty: the defaults")
 
     def path(self) -> Path:
         return Path(self.raw_dir or os.environ.get("RAW_DIR") or DEFAULT_RAW_DIR)
+
+    def file_limits(self) -> Limits:
+        """The limits every file of a run is held to (unknown names raise ValueError)."""
+        return Limits.with_overrides(self.limits)
 
 
 class WarehouseResource(ConfigurableResource):
@@ -39,7 +49,18 @@ class WarehouseResource(ConfigurableResource):
         return self.url or os.environ.get("WAREHOUSE_URL") or DEFAULT_WAREHOUSE_URL
 
     def engine(self) -> sa.Engine:
-        """An engine with every table created (creating is idempotent)."""
+        """An engine with every table created (creating is idempotent).
+
+        Two runs starting at once on a new warehouse both see a table missing and both
+        create it; the loser's "already exists" error is retried, which then finds it.
+        """
         engine = warehouse.engine_for(self.resolved_url())
-        warehouse.create_all(engine)
+        for attempt in range(5):
+            try:
+                warehouse.create_all(engine)
+                break
+            except sa.exc.DBAPIError:  # (sqlite) table ... already exists, (postgres) dup
+                if attempt == 4:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
         return engine
