@@ -51,10 +51,19 @@ class HeaderIndex:
                 self.index.setdefault(fold(label), col.name)
                 self.index.setdefault(_strip_units(fold(label)), col.name)
         self._keys = list(self.index)
+        self._seen: dict[str, str | None] = {}  # header text -> column (headers repeat a lot)
 
     def match(self, cell: Any) -> str | None:
         if _is_blank(cell) or not isinstance(cell, str):
             return None
+        if cell in self._seen:
+            return self._seen[cell]
+        found = self._match(cell)
+        if len(self._seen) < 50_000:
+            self._seen[cell] = found
+        return found
+
+    def _match(self, cell: str) -> str | None:
         key = fold(cell)
         if not key or len(key) > 60:
             return None

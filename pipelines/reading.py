@@ -86,6 +86,8 @@ def read_workbook(path: Path, limits: Limits | None = None) -> Workbook:
     """
     limits = limits or active()
     fmt = guard.check(path, limits)
+    if path.suffix.lower() in _SUFFIXES_OF.get(fmt, ()):
+        return Workbook(str(path), fmt, _read(path, limits))
     with tempfile.TemporaryDirectory(prefix="smartcity-read-") as tmp:
         # calamine picks its reader by extension: give it the one the guard checked
         alias = Path(tmp) / f"book.{fmt}"
@@ -95,6 +97,10 @@ def read_workbook(path: Path, limits: Limits | None = None) -> Workbook:
             alias = path
         sheets = _read(alias, limits)
     return Workbook(str(path), fmt, sheets)
+
+
+#: File name endings calamine reads as each checked format (others go through an alias).
+_SUFFIXES_OF = {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls",), "ods": (".ods",)}
 
 
 def _read(path: Path, limits: Limits) -> list[Sheet]:

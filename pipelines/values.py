@@ -110,7 +110,8 @@ def _clean_text(text: str) -> str:
 
     Every Unicode space (NBSP, thin space, narrow NBSP...) and line break becomes one space.
     """
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    if not text.isascii():  # ASCII has no format characters: skip the per-character scan
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     return " ".join(text.split())
 
 
