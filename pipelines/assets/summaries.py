@@ -10,6 +10,7 @@ from dagster import (
     BackfillPolicy,
     Config,
     MaterializeResult,
+    MetadataValue,
     multi_asset,
 )
 from pydantic import Field
@@ -89,7 +90,13 @@ def cohort_summaries(context: AssetExecutionContext, config: DeadlineConfig,
         warehouse.replace_cohort(engine, year, tables, warehouse.SUMMARY_TABLES)
         for name, frame in tables.items():
             out[name].append(frame)
+    from pipelines.report import map_summary  # plotly and Pillow: loaded only by this run
+
+    maps = map_summary(engine)  # the static maps, drawn from the warehouse just written
+    (context.log.warning if maps.gaps else context.log.info)(f"maps: {maps.coverage}")
     for name, frames in out.items():
         frame = pd.concat(frames) if frames else pd.DataFrame()
         meta: dict[str, Any] = table_metadata(frame)
+        if name == "cohort_summary":
+            meta.update({"map": MetadataValue.md(maps.markdown), "map_coverage": maps.coverage})
         yield MaterializeResult(asset_key=name, metadata=meta)

@@ -7,13 +7,18 @@ warehouse gives empty tables (with their columns), never an error.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 
 from pipelines import scorecard, spec, warehouse
 from pipelines.reconcile import SEVERITY, TIMELINE_STATUSES
+
+from . import mapdata
+from .mapdata import MapData
 
 #: Column -> (label, format). Formats: int, year, rupiah, share (a fraction shown as %),
 #: pct (a percentage already 0-100), index (2 decimals), date, bool, text.
@@ -65,6 +70,29 @@ def fmt(column: str) -> str:
     return COLUMNS.get(column, ("", "text"))[1]
 
 
+def show(value: Any, kind: str) -> str:
+    """A value as the page prints it (the workbook's formats, as text)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    if kind in ("int", "rupiah"):
+        text = f"{float(value):,.0f}".replace(",", ".")  # Indonesian thousands separator
+        return f"Rp {text}" if kind == "rupiah" else text
+    if kind == "share":
+        return f"{float(value):.1%}".replace(".", ",")
+    if kind == "pct":
+        return f"{float(value):.1f}%".replace(".", ",")
+    if kind == "index":
+        return f"{float(value):.2f}".replace(".", ",")
+    if kind == "year":
+        return str(int(value))
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, bool) or kind == "bool":
+        return "yes" if value else "no"
+    return str(value)
+
+
+
 @dataclass
 class ReportData:
     summary: pd.DataFrame
@@ -73,6 +101,7 @@ class ReportData:
     alignment: pd.DataFrame  # status and delivery counts per cohort
     findings: pd.DataFrame
     progress: pd.DataFrame  # cohort_year, region_code, program_code, dimension, progress_pct
+    maps: MapData = field(default_factory=MapData)  # per region, for the maps
 
     def sheets(self) -> dict[str, pd.DataFrame]:
         """Workbook sheet name -> table, in order."""
@@ -140,7 +169,7 @@ def load(engine: sa.Engine) -> ReportData:
         scorecards=cards.reset_index(drop=True),
         alignment=_alignment_counts(read["program_alignment"]),
         findings=_findings(read["reconciliation_finding"], read["program_alignment"], names),
-        progress=progress)
+        progress=progress, maps=mapdata.load(engine))
 
 
 def dimension_counts(summary: pd.DataFrame) -> pd.DataFrame:

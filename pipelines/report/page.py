@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import html
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from plotly.offline import get_plotlyjs
 
 from .charts import all_charts
-from .data import ReportData, fmt, label
+from .data import ReportData, fmt, label, show
+from .mappage import CSS as MAP_CSS
+from .mappage import section as map_section
 
 _CSS = """
 body{font-family:-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0;
@@ -40,28 +41,6 @@ td.text,th.text{text-align:left;white-space:normal}
 footer{color:#6b7785;font-size:12px;margin-top:26px}
 @media (max-width:900px){.grid{grid-template-columns:1fr}}
 """
-
-
-def show(value: Any, kind: str) -> str:
-    """A value as the page prints it (the workbook's formats, as text)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "–"
-    if kind in ("int", "rupiah"):
-        text = f"{float(value):,.0f}".replace(",", ".")  # Indonesian thousands separator
-        return f"Rp {text}" if kind == "rupiah" else text
-    if kind == "share":
-        return f"{float(value):.1%}".replace(".", ",")
-    if kind == "pct":
-        return f"{float(value):.1f}%".replace(".", ",")
-    if kind == "index":
-        return f"{float(value):.2f}".replace(".", ",")
-    if kind == "year":
-        return str(int(value))
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()[:10]
-    if isinstance(value, bool) or kind == "bool":
-        return "yes" if value else "no"
-    return str(value)
 
 
 def _esc(value: object) -> str:
@@ -141,7 +120,7 @@ def render(data: ReportData, generated: datetime | None = None) -> str:
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Gerakan Menuju Smart City: cohort report</title>
-<style>{_CSS}</style>
+<style>{_CSS}{MAP_CSS}</style>
 <script type="text/javascript">{get_plotlyjs()}</script>
 </head><body>
 <header><h1>Gerakan Menuju Smart City — cohort report</h1>
@@ -149,6 +128,8 @@ def render(data: ReportData, generated: datetime | None = None) -> str:
 the same tables are in cohort_report.xlsx</p></header>
 <main>
 {_kpis(data)}
+{map_section(data.maps)}
+<h2>Charts</h2>
 <div class="grid">{''.join(charts)}</div>
 <h2>Cohort summary</h2>
 {summary_table(data.summary)}

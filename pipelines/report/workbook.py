@@ -1,19 +1,24 @@
 """``cohort_report.xlsx``: one sheet per table, formatted numbers, frozen bold headers.
 
 Rupiah as ``#,##0``, shares as percentages, progress (already 0-100) with a percent sign,
-index scores with two decimals, dates as ``yyyy-mm-dd``. Missing values are left blank.
+index scores with two decimals, dates as ``yyyy-mm-dd``. Missing values are left blank. The
+static maps (cohort membership, master-plan alignment; :mod:`.static_map`) are a picture below
+the cohort summary table.
 """
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from . import static_map
 from .data import ReportData, fmt, label
 
 NUMBER_FORMATS = {"int": "#,##0", "rupiah": "#,##0", "share": "0.0%", "pct": '0.0"%"',
@@ -56,6 +61,17 @@ def _width(column: str, values: list[object]) -> float:
     return float(min(60, max(8, longest + 2, min(header, 22) + 2)))
 
 
+MAP_WIDTH = 900  # points the picture is shown at (drawn at 1200 px, so it stays sharp)
+
+
+def _add_maps(ws, data: ReportData, rows: int) -> None:
+    """The static maps (cohort membership, alignment), below the table of ``ws``."""
+    picture = Image(io.BytesIO(static_map.render(data.maps)))
+    picture.height = round(picture.height * MAP_WIDTH / picture.width)
+    picture.width = MAP_WIDTH
+    ws.add_image(picture, f"A{rows + 4}")
+
+
 def write_workbook(data: ReportData, path: Path) -> Path:
     """Write the report workbook to ``path`` (overwritten) and return it."""
     book = Workbook()
@@ -82,6 +98,7 @@ def write_workbook(data: ReportData, path: Path) -> Path:
         if columns:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(frame) + 1)}"
         ws.row_dimensions[1].height = 32
+    _add_maps(book["Cohort summary"], data, len(data.summary))
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
