@@ -14,12 +14,14 @@ import click
               help="SQLAlchemy URL (default: $WAREHOUSE_URL, else sqlite:///warehouse/"
                    "warehouse.db).")
 def report(out: Path, warehouse_url: str) -> None:
-    """Write the cohort report: an Excel workbook and an HTML page with charts.
+    """Write the cohort report: an Excel workbook and an HTML page with charts and maps.
 
     \b
-    OUT/cohort_report.xlsx   one sheet per table: cohort summary, completeness,
-                             region scorecards, alignment status, findings
-    OUT/cohort_report.html   charts and the summary table; opens from disk, no network
+    OUT/cohort_report.xlsx   one sheet per table: cohort summary (with a static map),
+                             completeness, region scorecards, alignment status, findings
+    OUT/cohort_report.html   charts, interactive maps of Indonesia (cohorts, alignment,
+                             completeness per year, progress) and the summary table;
+                             opens from disk, no network
 
     Reads the warehouse that `smartcity ingest` filled; existing report files are replaced.
     """
