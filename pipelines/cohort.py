@@ -11,6 +11,7 @@ in ``rejected_row`` (a superseded file's rows are represented by the version rep
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -95,11 +96,9 @@ def _reject_rows(res: FileResult, rejects: list[Reject], cohort_year: int | None
             for r in rejects]
 
 
-def build_tables(results: list[FileResult], cohort_year: int | None,
-                 extra: dict[str, list[dict]] | None = None) -> dict[str, pd.DataFrame]:
+def build_tables(results: list[FileResult],
+                 cohort_year: int | None) -> dict[str, pd.DataFrame]:
     """The warehouse rows of a cohort (or of the reference files when ``cohort_year`` is None).
-
-    ``extra`` adds per-row columns by table kind; see :func:`reference_columns`.
     """
     if cohort_year is not None:
         supersede(results)
@@ -108,7 +107,7 @@ def build_tables(results: list[FileResult], cohort_year: int | None,
             if res.submission["kind"] == "evaluation" and res.submission["status"] == "loaded":
                 res.rejects.extend(_not_in_plan(res, plans))
     tables: dict[str, list[dict]] = defaultdict(list)
-    frames: dict[str, list[pd.DataFrame]] = defaultdict(list)
+    records: dict[str, list[dict]] = defaultdict(list)
     bad_rows: dict[str, set] = defaultdict(set)  # submission -> {(sheet, row)}
     bad_cells: set[tuple] = set()  # cells already refused by parsing: no second message
     for res in results:
@@ -122,21 +121,21 @@ def build_tables(results: list[FileResult], cohort_year: int | None,
                 (r.sheet, r.row_number) for r in res.rejects)
         if sub["status"] != "loaded":
             continue
+        lineage: dict[str, Any] = {"submission_id": sub["submission_id"]}
         for kind, rows in res.rows.items():
-            if not rows:
-                continue
-            frame = pd.DataFrame(rows)
-            frame["submission_id"] = sub["submission_id"]
             if kind in ("masterplan", "evaluation", "score"):
-                frame["cohort_year"] = cohort_year
-                frame["region_code"] = sub["region_code"]
-                frame["plan_version"] = sub.get("version") or 1
-                frame["evaluation_year"] = sub.get("evaluation_year")
-            frames[kind].append(frame)
+                lineage.update(cohort_year=cohort_year, region_code=sub["region_code"],
+                             plan_version=sub.get("version") or 1,
+                             evaluation_year=sub.get("evaluation_year"))
+            # one frame per table for the whole cohort: a frame per file costs more than
+            # reading the file
+            records[kind].extend({**row, **lineage} for row in rows)
     by_sub = {r.submission["submission_id"]: r for r in results}
-    for kind, parts in frames.items():
+    for kind, rows in records.items():
+        if not rows:
+            continue
         name, schema = _TABLE_OF[kind]
-        frame = pd.concat(parts, ignore_index=True)
+        frame = pd.DataFrame(rows)
         failures = schemas.validate(schemas.typed(frame, schema), schema)
         for f in failures:
             row = frame.loc[f.index]
