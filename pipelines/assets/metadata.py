@@ -56,3 +56,16 @@ def column_schema(table: str) -> dict:
         for col in warehouse.metadata.tables[table].columns
     ]
     return {"dagster/column_schema": TableSchema(columns=columns)}
+
+
+def table_spec(name: str, group: str, deps: list[str], description: str):
+    """The AssetSpec of a cohort-partitioned warehouse table: one group per domain, the
+    domain as tag, SQL kind, the owning team, its column schema and its grain."""
+    from dagster import AssetSpec
+
+    from pipelines.partitions import cohort_partitions
+
+    return AssetSpec(name, group_name=group, kinds={"sql"}, deps=deps,
+                     partitions_def=cohort_partitions, description=description,
+                     owners=["team:data-engineering"], tags={"domain": group},
+                     metadata=column_schema(name))

@@ -8,14 +8,13 @@ from dagster import (
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
-    AssetSpec,
     MaterializeResult,
     MetadataValue,
     multi_asset,
 )
 
 from pipelines import warehouse
-from pipelines.assets.metadata import column_schema, preview, table_metadata
+from pipelines.assets.metadata import preview, table_metadata, table_spec
 from pipelines.partitions import cohort_partitions
 from pipelines.reconcile import reconcile
 from pipelines.resources import WarehouseResource
@@ -44,20 +43,14 @@ def _finding_check(asset: str, name: str, findings: pd.DataFrame,
 
 @multi_asset(
     specs=[
-        AssetSpec("program_alignment", group_name=GROUP, kinds={"sql"}, deps=_DEPS,
-                  metadata=column_schema("program_alignment"), tags={"domain": "reconciliation"},
-                  partitions_def=cohort_partitions, owners=["team:data-engineering"],
-                  description="One row per programme of each current master plan of the "
-                              "cohort: the RPJMD/RPD documents covering its years, its timeline "
-                              "status (within, crosses_boundary, beyond_last_period, "
-                              "no_plan_for_years), its evaluations and delivery (overdue, "
-                              "unreported, ...), severity and an actionable message."),
-        AssetSpec("reconciliation_finding", group_name=GROUP, kinds={"sql"}, deps=_DEPS,
-                  metadata=column_schema("reconciliation_finding"),
-                  tags={"domain": "reconciliation"},
-                  partitions_def=cohort_partitions, owners=["team:data-engineering"],
-                  description="One row per reconciliation finding, with severity and a "
-                              "sentence a planner can act on, and the programme's lineage."),
+        table_spec("program_alignment", GROUP, _DEPS,
+                   "One row per programme of each current master plan of the cohort: the "
+                   "RPJMD/RPD documents covering its years, its timeline status (within, "
+                   "crosses_boundary, beyond_last_period, no_plan_for_years), its evaluations "
+                   "and delivery (overdue, unreported, ...), severity and an actionable message."),
+        table_spec("reconciliation_finding", GROUP, _DEPS,
+                   "One row per reconciliation finding, with severity and a sentence a planner "
+                   "can act on, and the programme's lineage."),
     ],
     partitions_def=cohort_partitions,
     check_specs=[

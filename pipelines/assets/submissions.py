@@ -15,7 +15,7 @@ from dagster import (
 )
 
 from pipelines import warehouse
-from pipelines.assets.metadata import column_schema, preview, rejects_check, table_metadata
+from pipelines.assets.metadata import preview, rejects_check, table_metadata, table_spec
 from pipelines.cohort import conservation
 from pipelines.ingest import ingest_cohort
 from pipelines.limits import applied
@@ -46,15 +46,9 @@ _DESCRIPTIONS = {
 }
 
 
-def _spec(name: str, deps: list[str]) -> AssetSpec:
-    return AssetSpec(name, group_name=GROUP, kinds={"sql"}, deps=deps,
-                     partitions_def=cohort_partitions, description=_DESCRIPTIONS[name],
-                     owners=["team:data-engineering"], tags={"domain": "submissions"},
-                     metadata=column_schema(name))
-
-
 @multi_asset(
-    specs=[_spec(name, ["raw_cohort_files", "region"]) for name in _DESCRIPTIONS],
+    specs=[table_spec(name, GROUP, ["raw_cohort_files", "region"], description)
+           for name, description in _DESCRIPTIONS.items()],
     partitions_def=cohort_partitions,
     check_specs=[
         AssetCheckSpec("row_conservation", asset="submission",

@@ -6,7 +6,6 @@ from typing import Any
 import pandas as pd
 from dagster import (
     AssetExecutionContext,
-    AssetSpec,
     BackfillPolicy,
     Config,
     MaterializeResult,
@@ -16,7 +15,7 @@ from dagster import (
 from pydantic import Field
 
 from pipelines import scorecard, warehouse
-from pipelines.assets.metadata import column_schema, table_metadata
+from pipelines.assets.metadata import table_metadata, table_spec
 from pipelines.partitions import cohort_partitions
 from pipelines.resources import WarehouseResource
 
@@ -36,27 +35,16 @@ class DeadlineConfig(Config):
 
 @multi_asset(
     specs=[
-        AssetSpec("evaluation_completeness", group_name=GROUP, kinds={"sql"}, deps=_DEPS,
-                  metadata=column_schema("evaluation_completeness"),
-                  owners=["team:data-engineering"],
-                  tags={"domain": "summaries"},
-                  partitions_def=cohort_partitions,
-                  description="One row per (cohort year, evaluation year): member regions "
-                              "expected to report, evaluations received, received on time."),
-        AssetSpec("region_scorecard", group_name=GROUP, kinds={"sql"}, deps=_DEPS,
-                  metadata=column_schema("region_scorecard"), owners=["team:data-engineering"],
-                  tags={"domain": "summaries"},
-                  partitions_def=cohort_partitions,
-                  description="One row per region of the cohort: plan and evaluations "
-                              "received, programmes, alignment, progress, budgets, index."),
-        AssetSpec("cohort_summary", group_name=GROUP, kinds={"sql"}, deps=_DEPS,
-                  metadata=column_schema("cohort_summary"), owners=["team:data-engineering"],
-                  tags={"domain": "summaries"},
-                  partitions_def=cohort_partitions,
-                  description="One row per cohort year, built from the region scorecards: "
-                              "members, plans, completeness, programmes by dimension, share "
-                              "within plan period, progress, overdue/unreported, budgets, "
-                              "mean index and its change."),
+        table_spec("evaluation_completeness", GROUP, _DEPS,
+                   "One row per (cohort year, evaluation year): member regions expected to "
+                   "report, evaluations received, received on time."),
+        table_spec("region_scorecard", GROUP, _DEPS,
+                   "One row per region of the cohort: plan and evaluations received, "
+                   "programmes, alignment, progress, budgets, index."),
+        table_spec("cohort_summary", GROUP, _DEPS,
+                   "One row per cohort year, built from the region scorecards: members, plans, "
+                   "completeness, programmes by dimension, share within plan period, progress, "
+                   "overdue/unreported, budgets, mean index and its change."),
     ],
     partitions_def=cohort_partitions,
     backfill_policy=BackfillPolicy.single_run(),
