@@ -122,6 +122,17 @@ def _rows_loaded(approach: str, counts: dict) -> int | None:
     return counts.get("rows")
 
 
+def code_digest() -> str:
+    """A digest of the pipeline's source (``pipelines/**/*.py``), recorded with every
+    measurement: when others change the code during a run, the tables say so."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for path in sorted((ROOT / "pipelines").rglob("*.py")):
+        h.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:12]
+
+
 def _median(values: list[float]) -> float | None:
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
@@ -219,7 +230,7 @@ class Bench:
         return {"started": datetime.now(UTC).isoformat(timespec="seconds"),
                 "args": vars(self.args), "python": platform.python_version(),
                 "cpus": os.cpu_count(), "cpu": cpu, "memory": mem,
-                "commit": git("rev-parse", "--short", "HEAD"),
+                "commit": git("rev-parse", "--short", "HEAD"), "code": code_digest(),
                 "dirty_files": len([ln for ln in git("status", "--porcelain").splitlines()
                                     if ln.strip()]),
                 "load_at_start": os.getloadavg(), "subreaper": measure.become_subreaper()}
@@ -233,8 +244,11 @@ class Bench:
     def measured(self, label: str, command: list[str], env: dict, extra: dict) -> dict:
         log = self.logs / f"{label}.log"
         print(f"    {label:<40}", end="", flush=True)
+        code = code_digest()
         m = measure.run(command, log, env=env, cwd=self.work)
-        row = {**extra, **m.as_dict()}
+        row = {**extra, **m.as_dict(), "code": code}
+        if code_digest() != code:
+            row["code"] = code + "+changed-during"
         status = "ok" if m.returncode == 0 else f"FAILED rc={m.returncode} (see {log})"
         print(f" {m.wall_s:8.2f} s wall {m.cpu_s:8.2f} s CPU "
               f"{m.peak_rss_bytes / MIB:7.0f} MiB  load {m.load1_mean:4.2f}  {status}",
@@ -508,6 +522,15 @@ def render(results: dict) -> str:
              f"with {meta['dirty_files']} uncommitted files. Command: "
              f"`.venv/bin/python -m bench.run "
              + " ".join(a for a in _argv(meta["args"])) + "`.", ""]
+    codes: dict[str, int] = {}
+    for r in results["measurements"] + _night_rows(results.get("night") or {}):
+        codes[r.get("code", "?")] = codes.get(r.get("code", "?"), 0) + 1
+    if len(codes) > 1:
+        lines += ["**Warning: the pipeline's source (`pipelines/**/*.py`) changed during this "
+                  "run; the measurements are not comparable.** Measurements per source "
+                  "digest: " + ", ".join(f"`{k}` {v}" for k, v in codes.items()), ""]
+    elif codes and "?" not in codes:
+        lines += [f"Pipeline source digest `{next(iter(codes))}` for every measurement.", ""]
     lines += ["## Corpora", "", "| corpus | files | MiB | how |", "|---|---:|---:|---|"]
     for name, info in results["corpora"].items():
         lines.append(f"| {name} | {info['files']} | {info['bytes'] / MIB:.1f} | {info['how']} |")
@@ -580,6 +603,13 @@ def render(results: dict) -> str:
                   f"used {statistics.mean(others):.2f} cores on average (max "
                   f"{max(others):.2f}) of {meta['cpus']}."]
     return "\n".join(lines) + "\n"
+
+
+def _night_rows(night: dict) -> list[dict]:
+    rows = [night.get(k) for k in ("no_change_cold", "changed_decision",
+                                   "after_rerun_decision")]
+    rows += night.get("no_change_warm", []) + night.get("cohort_rerun", [])
+    return [r for r in rows if r]
 
 
 def _argv(args: dict) -> list[str]:
