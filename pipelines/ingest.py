@@ -1,11 +1,16 @@
-"""Ingesting one cohort's raw files into its warehouse tables (pure: no Dagster).
+"""Ingesting cohorts' raw files into their warehouse tables (pure: no Dagster).
 
-:func:`ingest_cohort` lists the cohort's files, processes them in worker processes, applies
+:func:`ingest_cohort` lists a cohort's files, processes them in worker processes, applies
 the cross-file rules and validation of :mod:`pipelines.cohort`, and returns the tables to
-write. Contact details from identity sheets go to ``officer_contact`` only.
+write. :func:`ingest_cohorts` does the same for several cohorts, giving each cohort's tables
+as soon as its files are read while the workers go on with the next cohort's files. Contact
+details from identity sheets go to ``officer_contact`` only.
 """
 
-from collections.abc import Callable
+import queue
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -13,14 +18,69 @@ import pandas as pd
 from pipelines import cohort
 from pipelines.discovery import cohort_files
 from pipelines.intake import FileResult
-from pipelines.pool import process_files
+from pipelines.limits import Limits, active
+from pipelines.pool import process_files, process_many
 
 
 def ingest_cohort(raw_dir: Path, cohort_year: int, workers: int | None = None,
                   on_file: Callable[[FileResult], None] | None = None) -> dict[str, pd.DataFrame]:
     """The warehouse tables of ``cohort_year`` from the files under ``raw_dir/<year>/``."""
     paths = cohort_files(raw_dir, cohort_year)
-    results = process_files(paths, raw_dir, cohort_year, workers, on_file)
+    return _tables(process_files(paths, raw_dir, cohort_year, workers, on_file), cohort_year)
+
+
+def ingest_cohorts(raw_dir: Path, years: Sequence[int], workers: int | None = None,
+                   limits: Limits | None = None
+                   ) -> Iterator[tuple[int, dict[str, pd.DataFrame]]]:
+    """``(year, tables)`` for each of ``years`` in order, each as soon as its files are read.
+
+    One background thread feeds every cohort's files to the shared reader pool, so the
+    workers never wait while the caller builds and writes a cohort; only one cohort's file
+    results are held at a time once the caller keeps up. An error in the reading thread is
+    raised here.
+    """
+    limits = limits or active()
+    listed = {year: cohort_files(raw_dir, year) for year in years}
+    expected = {year: len(paths) for year, paths in listed.items()}
+    got: dict[int, list[FileResult]] = defaultdict(list)
+    ready: queue.Queue[int | BaseException] = queue.Queue()
+    for year, n in expected.items():
+        if n == 0:
+            ready.put(year)
+
+    def done(result: FileResult) -> None:
+        year = result.submission["cohort_year"]
+        got[year].append(result)
+        if len(got[year]) == expected[year]:
+            ready.put(year)
+
+    def read() -> None:
+        try:
+            process_many([(p, year) for year, paths in listed.items() for p in paths],
+                         raw_dir, workers, done, limits=limits)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            ready.put(exc)
+
+    reader = threading.Thread(target=read, name="smartcity-cohort-reader", daemon=True)
+    reader.start()
+    finished: set[int] = set()
+    try:
+        for year in years:
+            while year not in finished:
+                item = ready.get()
+                if isinstance(item, BaseException):
+                    raise item
+                finished.add(item)
+            # in listing order, as ingest_cohort gives them (supersession ties, row order)
+            order = {p.relative_to(raw_dir).as_posix(): i for i, p in enumerate(listed[year])}
+            results = sorted(got.pop(year, []),
+                             key=lambda r: order.get(r.submission["source_path"], len(order)))
+            yield year, _tables(results, year)
+    finally:
+        reader.join()
+
+
+def _tables(results: list[FileResult], cohort_year: int) -> dict[str, pd.DataFrame]:
     tables = cohort.build_tables(results, cohort_year)
     contacts = [{**res.contact, "cohort_year": cohort_year,
                  "region_code": res.submission.get("region_code")}

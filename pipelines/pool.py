@@ -292,20 +292,30 @@ def process_files(paths: Sequence[Path], raw_dir: Path, cohort_year: int | None,
     ``limits`` default to the active ones (:func:`pipelines.limits.active`); ``on_done`` is
     called with each result as it completes.
     """
-    if not paths:
+    return process_many([(p, cohort_year) for p in paths], raw_dir, workers, on_done,
+                        reference, limits)
+
+
+def process_many(items: Sequence[tuple[Path, int | None]], raw_dir: Path,
+                 workers: int | None = None,
+                 on_done: Callable[[FileResult], None] | None = None,
+                 reference: bool = False, limits: Limits | None = None) -> list[FileResult]:
+    """:func:`process_files` over ``(path, cohort year)`` pairs of several cohorts at once:
+    the workers go from one cohort's files to the next without waiting for the caller."""
+    if not items:
         return []
     limits = limits or active()
-    jobs = [(p, raw_dir, cohort_year, reference, limits) for p in paths]
+    jobs = [(p, raw_dir, year, reference, limits) for p, year in items]
     with _lock:
         pool = _pool(workers or default_workers(), limits.worker_memory_mb)
         if pool is not None:
 
             def failed(index: int, check: str, reason: str) -> FileResult:
-                return rejected_result(paths[index], raw_dir, cohort_year, check, reason,
-                                       reference)
+                path, year = items[index]
+                return rejected_result(path, raw_dir, year, check, reason, reference)
 
             results = pool.run(jobs, limits.file_timeout_s, failed, on_done)
-            return [results[i] for i in range(len(paths))]
+            return [results[i] for i in range(len(items))]
     out = []
     for job in jobs:
         since = time.monotonic()
@@ -314,3 +324,17 @@ def process_files(paths: Sequence[Path], raw_dir: Path, cohort_year: int | None,
         if on_done:
             on_done(out[-1])
     return out
+
+
+def prestart(workers: int | None = None, limits: Limits | None = None) -> threading.Thread:
+    """Start the shared pool in a background thread (its forkserver imports the reader
+    modules while the caller goes on, e.g. importing Dagster); the first
+    :func:`process_files` with the same size and memory limit then finds it ready."""
+
+    def start() -> None:
+        with _lock:
+            _pool(workers or default_workers(), (limits or active()).worker_memory_mb)
+
+    thread = threading.Thread(target=start, name="smartcity-pool-start", daemon=True)
+    thread.start()
+    return thread

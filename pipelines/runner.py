@@ -7,17 +7,19 @@ so the runs, materialisations and check results show in the UI started from the 
 import fcntl
 import os
 import time
-import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from dagster import DagsterInstance, materialize
 
 from pipelines.assets import reconciliation, reference, submissions, summaries
-from pipelines.partitions import cohort_years
+from pipelines.partitions import cohort_partitions, cohort_years
+from pipelines.pool import prestart
 from pipelines.resources import RawStoreResource, WarehouseResource
 
 DEFAULT_DAGSTER_HOME = ".dagster"
+# The run tags by which a run materialises a range of partitions (as a single-run backfill)
+RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 
 
 def instance() -> DagsterInstance:
@@ -40,35 +42,52 @@ def resources(raw_dir: str = "", warehouse_url: str = "") -> dict:
             "warehouse_db": WarehouseResource(url=warehouse_url)}
 
 
+def ranges(years: Iterable[int]) -> list[tuple[str, str]]:
+    """``years`` as runs of consecutive cohort partitions (first, last): 2017-2019 and
+    2021-2024 are one range, since 2020 is no partition."""
+    keys = cohort_partitions.get_partition_keys()
+    wanted = sorted({keys.index(str(y)) for y in years})
+    out: list[tuple[str, str]] = []
+    for i in wanted:
+        if out and keys.index(out[-1][1]) == i - 1:
+            out[-1] = (out[-1][0], keys[i])
+        else:
+            out.append((keys[i], keys[i]))
+    return out
+
+
 def ingest(cohorts: Iterable[int] | None = None, raw_dir: str = "", warehouse_url: str = "",
            dagster: DagsterInstance | None = None,
            progress: Callable[[str, float], None] | None = None,
            log_level: str = "WARNING") -> bool:
-    """Reference data, then each cohort partition; True when every run succeeded."""
+    """Reference data and the cohorts (default: all) in one Dagster run per range of
+    consecutive cohort partitions, as a single-run backfill: every cohort of the range is
+    its own partition materialisation, written in its own transaction. True when every run
+    succeeded."""
+    prestart()  # the reader workers start while Dagster loads its instance
     dagster = dagster or instance()
     res = resources(raw_dir, warehouse_url)
-    ok = True
-    steps: list[tuple[str, list, str | None]] = [
-        ("reference", [reference.region, reference.reference_tables,
-                       reference.raw_reference_workbooks], None)]
     cohort_assets = [submissions.cohort_submissions, reconciliation.cohort_reconciliation,
                      summaries.cohort_summaries]
-    steps += [(str(y), [*cohort_assets, submissions.raw_cohort_files, reference.region,
-                        reference.reference_tables], str(y))
-              for y in (cohorts or cohort_years())]
-    for label, assets, partition in steps:
+    reference_assets = [reference.region, reference.reference_tables]
+    assets = [*reference_assets, *cohort_assets, submissions.raw_cohort_files,
+              reference.raw_reference_workbooks]
+    runs = ranges(cohort_years() if cohorts is None else cohorts) or [None]
+    ok = True
+    for i, span in enumerate(runs):
         start = time.perf_counter()
-        selection = (cohort_assets if partition else
-                     [reference.region, reference.reference_tables])
-        with warnings.catch_warnings():
-            # one run per cohort: the summaries' single-run backfill policy does not apply
-            warnings.filterwarnings("ignore", message=".*varying BackfillPolicies.*")
-            result = materialize(assets, selection=selection, partition_key=partition,
-                                 instance=dagster, resources=res, raise_on_error=False,
-                                 run_config={"loggers": {"console": {"config": {
-                                     "log_level": log_level}}}})
+        selection = [*(reference_assets if i == 0 else []), *(cohort_assets if span else [])]
+        tags = {RANGE_START: span[0],
+                RANGE_END: span[1]} if span else None
+        result = materialize(assets, selection=selection, instance=dagster, resources=res,
+                             raise_on_error=False, tags=tags,
+                             run_config={"loggers": {"console": {"config": {
+                                 "log_level": log_level}}}})
         ok &= result.success
         if progress:
+            label = " ".join([*(["reference"] if i == 0 else []),
+                              *([span[0] if span[0] == span[1] else f"{span[0]}-{span[1]}"]
+                                if span else [])])
             progress(label if result.success else f"{label} FAILED",
                      time.perf_counter() - start)
     return ok

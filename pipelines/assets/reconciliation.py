@@ -8,6 +8,7 @@ from dagster import (
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
+    BackfillPolicy,
     MaterializeResult,
     MetadataValue,
     multi_asset,
@@ -36,7 +37,8 @@ def _finding_check(asset: str, name: str, findings: pd.DataFrame,
         severity=AssetCheckSeverity.WARN,
         metadata={"findings": len(hits), "by_finding": _counts(hits, "finding"),
                   "examples": preview(hits.reindex(columns=[
-                      "region_code", "program_code", "finding", "severity", "message"])
+                      "cohort_year", "region_code", "program_code", "finding", "severity",
+                      "message"])
                       if not hits.empty else hits, 20)},
     )
 
@@ -53,6 +55,7 @@ def _finding_check(asset: str, name: str, findings: pd.DataFrame,
                    "can act on, and the programme's lineage."),
     ],
     partitions_def=cohort_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
     check_specs=[
         AssetCheckSpec("timeline_alignment", asset="program_alignment",
                        description="Programmes outside one RPJMD/RPD period (warning)."),
@@ -64,26 +67,33 @@ def _finding_check(asset: str, name: str, findings: pd.DataFrame,
     ],
 )
 def cohort_reconciliation(context: AssetExecutionContext, warehouse_db: WarehouseResource):
-    """Reads the cohort's clean programmes and evaluations and the regions' plan periods,
+    """Reads each cohort's clean programmes and evaluations and the regions' plan periods,
     reconciles them, and replaces the cohort's alignment rows and findings in one
-    transaction."""
-    year = int(context.partition_key)
+    transaction per cohort (a backfill of several cohorts is one run)."""
     engine = warehouse_db.engine()
-    where, params = "cohort_year = :y", {"y": year}
-    programs = warehouse.read_table(engine, "masterplan_program", where, params)
-    results = warehouse.read_table(engine, "evaluation_result", where, params)
     periods = warehouse.read_table(engine, "rpjmd_period")
-    alignment, findings = reconcile(programs, periods, results)
-    warehouse.replace_cohort(engine, year, {"program_alignment": alignment,
-                                            "reconciliation_finding": findings},
-                             warehouse.RECONCILIATION_TABLES)
-    meta: dict[str, Any] = table_metadata(alignment)
-    meta["by_status"] = _counts(alignment, "status")
-    meta["by_delivery"] = _counts(alignment, "delivery")
-    yield MaterializeResult(asset_key="program_alignment", metadata=meta)
-    fmeta: dict[str, Any] = table_metadata(findings)
-    fmeta["by_finding"] = _counts(findings, "finding")
-    yield MaterializeResult(asset_key="reconciliation_finding", metadata=fmeta)
+    every: list[pd.DataFrame] = []
+    for key in context.partition_keys:
+        year = int(key)
+        where, params = "cohort_year = :y", {"y": year}
+        programs = warehouse.read_table(engine, "masterplan_program", where, params)
+        results = warehouse.read_table(engine, "evaluation_result", where, params)
+        alignment, findings = reconcile(programs, periods, results)
+        warehouse.replace_cohort(engine, year, {"program_alignment": alignment,
+                                                "reconciliation_finding": findings},
+                                 warehouse.RECONCILIATION_TABLES)
+        meta: dict[str, Any] = table_metadata(alignment)
+        meta["by_status"] = _counts(alignment, "status")
+        meta["by_delivery"] = _counts(alignment, "delivery")
+        context.add_asset_metadata(meta, asset_key="program_alignment", partition_key=key)
+        fmeta: dict[str, Any] = table_metadata(findings)
+        fmeta["by_finding"] = _counts(findings, "finding")
+        context.add_asset_metadata(fmeta, asset_key="reconciliation_finding", partition_key=key)
+        if not findings.empty:
+            every.append(findings)
+    findings = pd.concat(every, ignore_index=True) if every else pd.DataFrame()
+    yield MaterializeResult(asset_key="program_alignment")
+    yield MaterializeResult(asset_key="reconciliation_finding")
     yield _finding_check("program_alignment", "timeline_alignment", findings,
                          ("crosses_boundary", "beyond_last_period", "no_plan_for_years",
                           "quick_win_outside_period"))

@@ -1,9 +1,7 @@
 """Cohort summaries: completeness, per-region scorecards and the one-row cohort summary."""
 
 from datetime import date
-from typing import Any
 
-import pandas as pd
 from dagster import (
     AssetExecutionContext,
     BackfillPolicy,
@@ -56,8 +54,6 @@ def cohort_summaries(context: AssetExecutionContext, config: DeadlineConfig,
     engine = warehouse_db.engine()
     regions = warehouse.read_table(engine, "region")
     all_members = warehouse.read_table(engine, "cohort_membership")
-    out: dict[str, list] = {"evaluation_completeness": [], "region_scorecard": [],
-                            "cohort_summary": []}
     for key in context.partition_keys:
         year = int(key)
         where, params = "cohort_year = :y", {"y": year}
@@ -77,14 +73,12 @@ def cohort_summaries(context: AssetExecutionContext, config: DeadlineConfig,
                   "cohort_summary": summary}
         warehouse.replace_cohort(engine, year, tables, warehouse.SUMMARY_TABLES)
         for name, frame in tables.items():
-            out[name].append(frame)
+            context.add_asset_metadata(table_metadata(frame), asset_key=name, partition_key=key)
     from pipelines.report import map_summary  # plotly and Pillow: loaded only by this run
 
-    maps = map_summary(engine)  # the static maps, drawn from the warehouse just written
+    maps = map_summary(engine)  # the static maps, drawn once from the warehouse just written
     (context.log.warning if maps.gaps else context.log.info)(f"maps: {maps.coverage}")
-    for name, frames in out.items():
-        frame = pd.concat(frames) if frames else pd.DataFrame()
-        meta: dict[str, Any] = table_metadata(frame)
-        if name == "cohort_summary":
-            meta.update({"map": MetadataValue.md(maps.markdown), "map_coverage": maps.coverage})
-        yield MaterializeResult(asset_key=name, metadata=meta)
+    context.add_asset_metadata({"map": MetadataValue.md(maps.markdown),
+                                "map_coverage": maps.coverage}, asset_key="cohort_summary")
+    for name in ("evaluation_completeness", "region_scorecard", "cohort_summary"):
+        yield MaterializeResult(asset_key=name)

@@ -1,27 +1,43 @@
-"""The ``smartcity`` command: one entry point, a sub-command per task."""
+"""The ``smartcity`` command: one entry point, a sub-command per task.
+
+Sub-commands are imported when they are run (or listed by ``--help``), so ``smartcity
+ingest`` does not pay for the spreadsheet writers of ``smartcity sample`` and the nightly
+start stays short.
+"""
+
+import importlib
 
 import click
 
-from pipelines.cli.ingest import ingest, summary
-from pipelines.cli.officers import feedback, status, template
-from pipelines.cli.region import region
-from pipelines.cli.report import report
-from pipelines.cli.sample import sample
+#: sub-command -> "module:attribute" under pipelines.cli, in the order --help lists them
+COMMANDS = {
+    "ingest": "ingest:ingest",
+    "summary": "ingest:summary",
+    "region": "region:region",
+    "template": "officers:template",
+    "feedback": "officers:feedback",
+    "status": "officers:status",
+    "sample": "sample:sample",
+    "report": "report:report",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[cmd_name].split(":")
+        command = getattr(importlib.import_module(f"pipelines.cli.{module}"), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Smart-city submissions pipeline (Gerakan Menuju Smart City).
 
     Turns regional master plans and evaluations into a validated warehouse.
     """
-
-
-main.add_command(ingest)
-main.add_command(summary)
-main.add_command(region)
-main.add_command(template)
-main.add_command(feedback)
-main.add_command(status)
-main.add_command(sample)
-main.add_command(report)

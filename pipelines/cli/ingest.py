@@ -2,8 +2,6 @@
 
 import click
 
-from pipelines.partitions import cohort_years
-
 
 @click.command()
 @click.option("--cohort", "cohorts", type=int, multiple=True, metavar="YEAR",
@@ -25,7 +23,11 @@ def ingest(cohorts: tuple[int, ...], raw_dir: str, warehouse_url: str) -> None:
       smartcity ingest                  # every cohort
       smartcity ingest --cohort 2023    # one cohort (a backfill of that partition)
     """
+    from pipelines.pool import prestart
+
+    prestart()  # the reader workers start while Dagster is imported and its instance loaded
     from pipelines import runner
+    from pipelines.partitions import cohort_years
     from pipelines.resources import WarehouseResource
 
     unknown = sorted(set(cohorts) - set(cohort_years()))
