@@ -81,10 +81,11 @@ def _last_json(log: str) -> dict:
 
 
 def _steps(log: str) -> dict[str, float]:
-    """The per-step seconds ``smartcity ingest`` prints (``  2017   3.4 s``)."""
+    """The per-run seconds ``smartcity ingest`` prints (``  reference 2017-2024   9.4 s``)."""
     out = {}
     for line in Path(log).read_text(errors="replace").splitlines():
-        m = re.match(r"^\s+(reference|\d{4})( FAILED)?\s+([\d.]+) s$", line)
+        m = re.match(r"^\s+((?:reference|\d{4}(?:-\d{4})?)(?: \d{4}(?:-\d{4})?)?)"
+                     r"( FAILED)?\s+([\d.]+) s$", line)
         if m:
             out[m.group(1) + (m.group(2) or "")] = float(m.group(3))
     return out

@@ -23,11 +23,11 @@ What runs, and when:
   *successful* state, with no state of their own to keep, so a partition whose sensor run
   failed is run again the next night. They skip a partition that already has a run queued or
   in progress. Dagster schedules launch one job each, hence two schedules.
-- ``reference_followup``: after every successful ``reference_job`` run, a
-  ``cohort_derived_job`` run per cohort, since reconciliation reads the RPJMD periods and the
-  summaries the cohort memberships (cohort ingestion itself reads no reference table). A
-  reference reload started another way (the asset graph, ``smartcity ingest``) does not
-  trigger it.
+- ``reference_followup``: after every successful ``reference_job`` run, one
+  ``cohort_derived_job`` run over every cohort (a single-run backfill of the whole range),
+  since reconciliation reads the RPJMD periods and the summaries the cohort memberships
+  (cohort ingestion itself reads no reference table). A reference reload started another way
+  (the asset graph, ``smartcity ingest``) does not trigger it.
 - ``run_failure_recorder`` logs an error for every failed run of this code location (run id,
   job, partition, attempt, failing steps and their errors) and appends one line to
   ``run_failures.log`` in the Dagster instance's folder (``$DAGSTER_HOME``).
@@ -70,6 +70,7 @@ from dagster import (
 from pipelines.changes import REFERENCE, changed, fingerprint, warehouse_fingerprint
 from pipelines.partitions import cohort_partitions
 from pipelines.resources import RawStoreResource, WarehouseResource
+from pipelines.runner import RANGE_END, RANGE_START
 
 CACHE_FILE = "raw_sha256_cache.json"
 FAILURE_LOG = "run_failures.log"
@@ -235,10 +236,12 @@ def nightly_reference(context: ScheduleEvaluationContext, raw_store: RawStoreRes
 )
 def reference_followup(context: RunStatusSensorContext) -> list[RunRequest]:
     run_id = context.dagster_run.run_id
-    return [RunRequest(run_key=f"{run_id}:{key}", partition_key=key,
-                       tags={"smartcity/trigger": "reference_followup",
-                             "smartcity/after_run": run_id})
-            for key in sorted(cohort_keys())]
+    keys = cohort_partitions.get_partition_keys()
+    # one run over every cohort (a single-run backfill of the whole range), not one a cohort
+    return [RunRequest(run_key=f"{run_id}:{keys[0]}-{keys[-1]}",
+                       tags={RANGE_START: keys[0], RANGE_END: keys[-1],
+                             "smartcity/trigger": "reference_followup",
+                             "smartcity/after_run": run_id})]
 
 
 def _root_cause(error: Any, limit: int = 500) -> str:
