@@ -20,6 +20,8 @@ from pipelines.discovery import cohort_files
 from pipelines.intake import FileResult
 from pipelines.limits import Limits, active
 from pipelines.pool import process_files, process_many
+from pipelines.readcache import CohortCache, file_key
+from pipelines.reading import sha256_of
 
 
 def ingest_cohort(raw_dir: Path, cohort_year: int, workers: int | None = None,
@@ -30,20 +32,22 @@ def ingest_cohort(raw_dir: Path, cohort_year: int, workers: int | None = None,
 
 
 def ingest_cohorts(raw_dir: Path, years: Sequence[int], workers: int | None = None,
-                   limits: Limits | None = None
+                   limits: Limits | None = None, cache_dir: Path | None = None
                    ) -> Iterator[tuple[int, dict[str, pd.DataFrame]]]:
     """``(year, tables)`` for each of ``years`` in order, each as soon as its files are read.
 
     One background thread feeds every cohort's files to the shared reader pool, so the
     workers never wait while the caller builds and writes a cohort; only one cohort's file
     results are held at a time once the caller keeps up. An error in the reading thread is
-    raised here.
+    raised here. With ``cache_dir``, files read before with the same bytes, path, cohort,
+    limits and reader (:mod:`pipelines.readcache`) are not read again.
     """
     limits = limits or active()
     listed = {year: cohort_files(raw_dir, year) for year in years}
     expected = {year: len(paths) for year, paths in listed.items()}
     got: dict[int, list[FileResult]] = defaultdict(list)
     ready: queue.Queue[int | BaseException] = queue.Queue()
+    caches = {year: CohortCache(cache_dir, year) for year in years}
     for year, n in expected.items():
         if n == 0:
             ready.put(year)
@@ -54,10 +58,18 @@ def ingest_cohorts(raw_dir: Path, years: Sequence[int], workers: int | None = No
         if len(got[year]) == expected[year]:
             ready.put(year)
 
+    to_read = []
+    for year, paths in listed.items():
+        for path in paths:
+            kept = _kept(caches[year], path, raw_dir, year, limits) if cache_dir else None
+            if kept is not None:
+                done(kept)
+            else:
+                to_read.append((path, year))
+
     def read() -> None:
         try:
-            process_many([(p, year) for year, paths in listed.items() for p in paths],
-                         raw_dir, workers, done, limits=limits)
+            process_many(to_read, raw_dir, workers, done, limits=limits)
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
             ready.put(exc)
 
@@ -75,9 +87,21 @@ def ingest_cohorts(raw_dir: Path, years: Sequence[int], workers: int | None = No
             order = {p.relative_to(raw_dir).as_posix(): i for i, p in enumerate(listed[year])}
             results = sorted(got.pop(year, []),
                              key=lambda r: order.get(r.submission["source_path"], len(order)))
+            if caches[year].hits < len(results):
+                caches[year].save(results, limits)  # before build_tables marks them up
             yield year, _tables(results, year)
     finally:
         reader.join()
+
+
+def _kept(cache: CohortCache, path: Path, raw_dir: Path, year: int,
+          limits: Limits) -> FileResult | None:
+    try:
+        sha = sha256_of(path)
+    except OSError:
+        return None  # the reader will say why
+    source = path.relative_to(raw_dir).as_posix()
+    return cache.get(source, file_key(sha, source, year, limits))
 
 
 def _tables(results: list[FileResult], cohort_year: int) -> dict[str, pd.DataFrame]:

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from dagster import DagsterInstance, materialize
+from dagster import AssetsDefinition, AssetSpec, DagsterInstance, materialize
 
 from pipelines.assets import reconciliation, reference, submissions, summaries
 from pipelines.partitions import cohort_partitions, cohort_years
@@ -67,12 +67,15 @@ def ingest(cohorts: Iterable[int] | None = None, raw_dir: str = "", warehouse_ur
     prestart()  # the reader workers start while Dagster loads its instance
     dagster = dagster or instance()
     res = resources(raw_dir, warehouse_url)
-    cohort_assets = [submissions.cohort_submissions, reconciliation.cohort_reconciliation,
-                     summaries.cohort_summaries]
-    reference_assets = [reference.region, reference.reference_tables]
-    assets = [*reference_assets, *cohort_assets, submissions.raw_cohort_files,
-              reference.raw_reference_workbooks]
-    runs = ranges(cohort_years() if cohorts is None else cohorts) or [None]
+    cohort_assets: list[AssetsDefinition] = [
+        submissions.cohort_submissions, reconciliation.cohort_reconciliation,
+        summaries.cohort_summaries]
+    reference_assets: list[AssetsDefinition] = [reference.region, reference.reference_tables]
+    assets: list[AssetsDefinition | AssetSpec] = [
+        *reference_assets, *cohort_assets, submissions.raw_cohort_files,
+        reference.raw_reference_workbooks]
+    runs: list[tuple[str, str] | None] = [
+        *ranges(cohort_years() if cohorts is None else cohorts)] or [None]
     ok = True
     for i, span in enumerate(runs):
         start = time.perf_counter()

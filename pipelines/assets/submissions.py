@@ -1,5 +1,6 @@
 """Cohort submissions: master plans and evaluations, one partition per cohort year."""
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -10,6 +11,7 @@ from dagster import (
     AssetExecutionContext,
     AssetSpec,
     BackfillPolicy,
+    DagsterInvariantViolationError,
     MaterializeResult,
     MetadataValue,
     multi_asset,
@@ -24,6 +26,7 @@ from pipelines.partitions import cohort_partitions
 from pipelines.resources import RawStoreResource, WarehouseResource
 
 GROUP = "submissions"
+CACHE_FOLDER = "smartcity-cache"  # under $DAGSTER_HOME: see pipelines.readcache
 
 raw_cohort_files = AssetSpec(
     "raw_cohort_files", group_name="raw", kinds={"excel"}, partitions_def=cohort_partitions,
@@ -76,7 +79,7 @@ def cohort_submissions(context: AssetExecutionContext, raw_store: RawStoreResour
     clean = {"masterplan_program": 0, "evaluation": 0}
     with applied(raw_store.file_limits()) as limits:  # every file is read within these limits
         for year, tables in ingest_cohorts(raw_store.path(), years, raw_store.workers or None,
-                                           limits):
+                                           limits, _cache_dir(context)):
             counts = warehouse.replace_cohort(engine, year, tables)
             for name in _DESCRIPTIONS:
                 context.add_asset_metadata(_table_meta(name, tables, counts), asset_key=name,
@@ -90,6 +93,16 @@ def cohort_submissions(context: AssetExecutionContext, raw_store: RawStoreResour
     for name in _DESCRIPTIONS:
         yield MaterializeResult(asset_key=name)
     yield from _checks(_concat(gaps), _concat(subs), _concat(rejects), clean)
+
+
+def _cache_dir(context: AssetExecutionContext) -> Path | None:
+    """Where the results of reading each file are kept between runs: the Dagster instance's
+    folder (none for an instance without one, e.g. an ephemeral one in tests)."""
+    try:
+        root = context.instance.root_directory
+    except DagsterInvariantViolationError:
+        return None
+    return Path(root) / CACHE_FOLDER if root else None
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
