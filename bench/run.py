@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 SMARTCITY = str(Path(sys.executable).parent / "smartcity")
 GIB = 2**30
+READ_CACHE = "smartcity-cache"  # pipelines.assets.submissions.CACHE_FOLDER, in DAGSTER_HOME
 MIB = 2**20
 
 TARGETS = {
@@ -280,6 +281,10 @@ class Bench:
                 keep = self.work / f"{corpus.name}-loaded.db"
                 db.replace(keep)
                 self.keep[corpus.name] = keep
+                cache = self.work / f"{corpus.name}-read-cache"  # what the next night finds
+                shutil.rmtree(cache, ignore_errors=True)
+                if (home / READ_CACHE).is_dir():
+                    shutil.copytree(home / READ_CACHE, cache)
             else:
                 db.unlink(missing_ok=True)
         else:
@@ -334,6 +339,9 @@ class Bench:
         _link_tree(corpus.path, raw)
         home.mkdir(parents=True)
         shutil.copyfile(loaded, db)
+        cache = self.work / f"{corpus.name}-read-cache"
+        if cache.is_dir():  # the full run's read cache, as a nightly instance would keep it
+            shutil.copytree(cache, home / READ_CACHE)
         url = f"sqlite:///{db}"
         env = _env(home)
 
