@@ -78,14 +78,8 @@ def cohort_summaries(context: AssetExecutionContext, config: DeadlineConfig,
 
     maps = map_summary(engine)  # the static maps, drawn once from the warehouse just written
     (context.log.warning if maps.gaps else context.log.info)(f"maps: {maps.coverage}")
-    # The map covers every cohort: drawn once, on the run's last partition (the one the UI
-    # shows as the latest materialisation); the others say where it is.
-    last = context.partition_keys[-1]
-    for key in context.partition_keys:
-        context.add_asset_metadata(
-            {"map": MetadataValue.md(maps.markdown if key == last else
-                                     f"_the map of every cohort is on partition {last} of "
-                                     "this run_"),
-             "map_coverage": maps.coverage}, asset_key="cohort_summary", partition_key=key)
+    # the same map (of every cohort) on each partition: the UI shows it on whichever it opens
+    context.add_asset_metadata({"map": MetadataValue.md(maps.markdown),
+                                "map_coverage": maps.coverage}, asset_key="cohort_summary")
     for name in ("evaluation_completeness", "region_scorecard", "cohort_summary"):
         yield MaterializeResult(asset_key=name)

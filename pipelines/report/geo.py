@@ -6,12 +6,15 @@ the report it is simplified further (Douglas-Peucker, :data:`TOLERANCE` degrees,
 which is finer than a pixel of a national map; 83,000 points become 36,000) and rounded to
 :data:`DECIMALS` decimals; :func:`packed` delta-encodes them, so the page embeds 0.26 MB
 instead of the source's 1.7 MB. Each region keeps at least its largest part, so every region
-stays drawable. Pure: numpy only; read once per process.
+stays drawable. Pure: numpy only; read and simplified once per process (about 0.1 s, most
+of it ``json.loads``; all rings simplified together, :func:`simplify_rings`), and again only
+when the file's modification time changes. No cache on disk.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -89,34 +92,122 @@ def _area(ring: np.ndarray) -> float:
     return abs(signed_area(ring))
 
 
-def _polygons(geometry: dict, tol: float) -> tuple[Polygon, ...]:
-    parts = geometry["coordinates"]
-    if geometry["type"] == "Polygon":
-        parts = [parts]
-    raw = [[np.asarray(r, dtype=float) for r in part] for part in parts]
+def _first_max(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Per run of ``values`` (``starts``/``sizes``, covering them all, none empty): the offset
+    of its maximum within the run, the first of equals (``argmax`` of each run)."""
+    top = np.repeat(np.maximum.reduceat(values, starts), sizes)
+    offset = np.arange(len(values)) - np.repeat(starts, sizes)
+    return np.minimum.reduceat(np.where(values == top, offset, len(values)), starts)
+
+
+def simplify_rings(rings: list[np.ndarray], tol: float = TOLERANCE,
+                   decimals: int = DECIMALS) -> list[np.ndarray | None]:
+    """:func:`simplify_ring` of each ring, all rings at once: Douglas-Peucker taken level by
+    level, every open segment of every ring split in one numpy pass, with the same arithmetic
+    as :func:`_keep`, so the same points are kept (milliseconds for the 4,800 rings)."""
+    out: list[np.ndarray | None] = [None] * len(rings)
+    todo = [i for i, ring in enumerate(rings) if len(ring) >= 4]
+    if not todo:
+        return out
+    lens = np.array([len(rings[i]) for i in todo])
+    pts = np.concatenate([rings[i] for i in todo])
+    start = np.cumsum(lens) - lens
+    # A closed ring splits at its farthest point from the start, so a line is never 0-long.
+    far = start + _first_max(np.hypot(*(pts - np.repeat(pts[start], lens, axis=0)).T),
+                             start, lens)
+    end = start + lens - 1
+    keep = np.zeros(len(pts), dtype=bool)
+    keep[start] = keep[far] = keep[end] = True
+    a, b = np.concatenate([start, far]), np.concatenate([far, end])
+    while True:
+        live = b - a >= 2
+        a, b = a[live], b[live]
+        if not len(a):
+            break
+        n = b - a - 1  # inner points of each segment
+        first = np.cumsum(n) - n
+        inner = np.arange(n.sum()) + np.repeat(a + 1 - first, n)
+        seg = pts[b] - pts[a]
+        rel = pts[inner] - np.repeat(pts[a], n, axis=0)
+        norm = np.repeat(np.hypot(seg[:, 0], seg[:, 1]), n)
+        seg = np.repeat(seg, n, axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dist = np.where(norm == 0.0, np.hypot(rel[:, 0], rel[:, 1]),
+                            np.abs(seg[:, 0] * rel[:, 1] - seg[:, 1] * rel[:, 0]) / norm)
+        at = _first_max(dist, first, n)
+        split = dist[first + at] > tol
+        mid = (a + 1 + at)[split]
+        keep[mid] = True
+        a, b = np.concatenate([a[split], mid]), np.concatenate([mid, b[split]])
+    ring_of = np.repeat(np.arange(len(todo)), lens)[keep]
+    kept = np.round(pts[keep], decimals)
+    new = np.r_[True, np.any(np.diff(kept, axis=0) != 0, axis=1)]
+    new[np.searchsorted(ring_of, np.arange(len(todo)))] = True  # each ring's first point
+    kept, ring_of = kept[new], ring_of[new]
+    cuts = np.searchsorted(ring_of, np.arange(len(todo) + 1)).tolist()
+    for i, lo, hi in zip(todo, cuts[:-1], cuts[1:], strict=True):
+        if hi - lo >= 4:
+            out[i] = kept[lo:hi]
+    return out
+
+
+def _polygons(parts: list[list[np.ndarray]], simplified: list[np.ndarray | None]
+              ) -> tuple[Polygon, ...]:
+    """A region's polygons from its ``parts`` (rings, outer first) and the same rings
+    simplified (None: collapsed), in order."""
     out: list[Polygon] = []
-    for part in raw:
-        outer = simplify_ring(part[0], tol)
+    rings = iter(simplified)
+    for part in parts:
+        outer, *holes = (next(rings) for _ in part)
         if outer is None:
             continue
-        holes = [h for h in (simplify_ring(r, tol) for r in part[1:]) if h is not None]
-        out.append([outer, *holes])
-    if not out and raw:  # every part collapsed: keep the largest one, unsimplified (rounded)
-        largest = max(raw, key=lambda part: _area(part[0]))
+        out.append([outer, *(h for h in holes if h is not None)])
+    if not out and parts:  # every part collapsed: keep the largest one, unsimplified (rounded)
+        largest = max(parts, key=lambda part: _area(part[0]))
         out.append([np.round(largest[0], DECIMALS)])
     return tuple(out)
 
 
-@lru_cache(maxsize=4)
+def source_stamp() -> tuple[str, int | None]:
+    """The shipped boundaries' path and modification time (ns): what the caches of the
+    simplified boundaries (and of their drawings) are keyed on."""
+    source = resources.files("pipelines").joinpath(SOURCE)
+    try:
+        return str(source), os.stat(str(source)).st_mtime_ns
+    except OSError:  # not a file on disk (a zipped package): read once
+        return str(source), None
+
+
 def boundaries(tol: float = TOLERANCE) -> dict[str, Region]:
-    """Region code -> its boundary, simplified; read once per process."""
+    """Region code -> its boundary, simplified; read once per process, and again only when
+    the file changes (the cache is keyed on its path and modification time). The dict is
+    shared: do not change it."""
+    return _boundaries(*source_stamp(), tol)
+
+
+@lru_cache(maxsize=4)
+def _boundaries(path: str, mtime: int | None, tol: float) -> dict[str, Region]:
     text = resources.files("pipelines").joinpath(SOURCE).read_text(encoding="utf-8")
+    features = json.loads(text)["features"]
+    shapes = []  # per feature, its parts: each a list of rings, outer first
+    for feat in features:
+        parts = feat["geometry"]["coordinates"]
+        shapes.append([parts] if feat["geometry"]["type"] == "Polygon" else parts)
+    rings = [ring for parts in shapes for part in parts for ring in part]
+    lens = [len(ring) for ring in rings]
+    points = np.array([pt for ring in rings for pt in ring], dtype=float) if any(lens) \
+        else np.empty((0, 2))
+    offsets = np.cumsum([0, *lens]).tolist()
+    arrays = iter([points[a:b] for a, b in zip(offsets[:-1], offsets[1:], strict=True)])
+    raw = [[[next(arrays) for _ in part] for part in parts] for parts in shapes]
+    simplified = iter(simplify_rings([r for parts in raw for part in parts for r in part], tol))
     out: dict[str, Region] = {}
-    for feat in json.loads(text)["features"]:
+    for feat, parts in zip(features, raw, strict=True):
         p = feat["properties"]
+        mine = [next(simplified) for part in parts for _ in part]
         out[p["kemendagri_code"]] = Region(
             p["kemendagri_code"], p["name"], p["province_code"], p["province_name"],
-            _polygons(feat["geometry"], tol))
+            _polygons(parts, mine))
     return out
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -57,10 +58,17 @@ class MapData:
         return line
 
 
-def _best(group: pd.DataFrame) -> pd.Series:
-    """The scorecard row whose figures a region shows: latest cohort with a plan, else latest."""
-    ordered = group.sort_values(["masterplan_received", "cohort_year"])
-    return ordered.iloc[-1]
+def _best(cards: pd.DataFrame) -> pd.DataFrame:
+    """Per region (the index), the scorecard row whose figures it shows: its latest cohort
+    with a plan, else its latest cohort (of equal rows, the last). Typed as a groupby-apply
+    of the rows would type it: each column inferred from its values."""
+    cards = cards[cards["region_code"].notna()]
+    best = cards.sort_values(["region_code", "masterplan_received", "cohort_year"],
+                             kind="stable").drop_duplicates("region_code", keep="last")
+    values = best.to_numpy()
+    return pd.DataFrame(values.tolist() if values.dtype == object else values,
+                        index=pd.Index(best["region_code"], name="region_code"),
+                        columns=cards.columns)
 
 
 def _figures(cards: pd.DataFrame) -> pd.DataFrame:
@@ -69,7 +77,7 @@ def _figures(cards: pd.DataFrame) -> pd.DataFrame:
             "evaluations_on_time"]
     if cards.empty:
         return pd.DataFrame(columns=cols, index=pd.Index([], name="region_code"))
-    best = cards.groupby("region_code")[cards.columns.tolist()].apply(_best)
+    best = _best(cards)
     sums = cards.groupby("region_code")[["evaluations_expected", "evaluations_received",
                                          "evaluations_on_time"]].sum()
     out = pd.DataFrame({
@@ -81,41 +89,72 @@ def _figures(cards: pd.DataFrame) -> pd.DataFrame:
     return out.reindex(columns=cols)
 
 
+def _days(values: pd.Series) -> pd.Series:
+    """Dates (or timestamps) as days since 1970-01-01, read as ``pd.Timestamp`` reads them,
+    time of day dropped; missing: missing."""
+    days = pd.to_datetime(values).to_numpy().astype("datetime64[D]")
+    return pd.Series(np.where(np.isnat(days), np.nan, days.astype(np.int64)), index=values.index)
+
+
 def yearly_status(members: pd.DataFrame, subs: pd.DataFrame,
                   completeness: pd.DataFrame) -> pd.DataFrame:
     """Per member region and evaluation year, the best status over its cohorts."""
     if members.empty or completeness.empty:
         return pd.DataFrame(columns=YEARLY_COLUMNS)
-    evals = subs[subs["kind"] == "evaluation"] if not subs.empty else subs
-    loaded = evals[evals["status"] == "loaded"] if not evals.empty else evals
-    got = {(int(r.cohort_year), r.region_code, int(r.evaluation_year))
-           for r in loaded.dropna(subset=["cohort_year", "evaluation_year"]).itertuples()}
-    dated = evals[evals["status"].isin(("loaded", "superseded"))].dropna(
-        subset=["document_date", "cohort_year", "evaluation_year"]) if not evals.empty else evals
-    first = {} if dated.empty else dated.groupby(
-        ["cohort_year", "region_code", "evaluation_year"])["document_date"].min().to_dict()
-    deadlines = {(int(r.cohort_year), int(r.evaluation_year)): r.deadline
-                 for r in completeness.itertuples()}
+    key = ["cohort_year", "region_code", "evaluation_year"]
     last = int(completeness["evaluation_year"].max())
-    rows = []
-    for m in members.itertuples():
-        cohort = int(m.cohort_year)
-        for year in range(cohort, last + 1):
-            if (cohort, year) not in deadlines:
-                status = "not_expected"
-            elif (cohort, m.region_code, year) not in got:
-                status = "missing"
-            else:
-                when = first.get((cohort, m.region_code, year))
-                on_time = when is not None and not pd.isna(when) and \
-                    pd.Timestamp(when).date() <= pd.Timestamp(deadlines[(cohort, year)]).date()
-                status = "on_time" if on_time else "late"
-            rows.append((m.region_code, year, status))
-    out = pd.DataFrame(rows, columns=YEARLY_COLUMNS)
+    cohort = members["cohort_year"].astype(int).to_numpy()
+    span = np.clip(last + 1 - cohort, 0, None)  # member, year: from its cohort's to the last
+    if not span.sum():
+        out = pd.DataFrame([], columns=YEARLY_COLUMNS)
+    else:
+        start = np.repeat(np.cumsum(span) - span, span)
+        grid = pd.DataFrame({
+            "cohort_year": np.repeat(cohort, span),
+            "region_code": np.repeat(members["region_code"].to_numpy(dtype=object), span),
+            "evaluation_year": np.repeat(cohort, span) + np.arange(span.sum()) - start})
+        due = completeness[["cohort_year", "evaluation_year"]].astype(int).assign(
+            due=_days(completeness["deadline"]), expected=True).drop_duplicates(
+            ["cohort_year", "evaluation_year"], keep="last")
+        evals = subs[["kind", "status", *key, "document_date"]] if not subs.empty else subs
+        evals = evals[evals["kind"] == "evaluation"] if not evals.empty else evals
+        received = evals[evals["status"] == "loaded"].dropna(
+            subset=["cohort_year", "evaluation_year"])[key] if not evals.empty else \
+            pd.DataFrame(columns=key)
+        dated = evals[evals["status"].isin(("loaded", "superseded"))].dropna(
+            subset=["document_date", "cohort_year", "evaluation_year", "region_code"]) \
+            if not evals.empty else pd.DataFrame(columns=[*key, "document_date"])
+        first = dated[key].assign(first=_days(dated["document_date"]))
+        grid = grid.merge(due, how="left", on=["cohort_year", "evaluation_year"]).merge(
+            _int_keys(received).drop_duplicates().assign(received=True), how="left", on=key
+        ).merge(_int_keys(first).groupby(key, as_index=False)["first"].min(), how="left",
+                on=key)
+        on_time = grid["first"].to_numpy(dtype=float) <= grid["due"].to_numpy(dtype=float)
+        status = np.select(
+            [grid["expected"].isna().to_numpy(), grid["received"].isna().to_numpy(), on_time],
+            ["not_expected", "missing", "on_time"], "late")
+        out = pd.DataFrame({"region_code": grid["region_code"].to_numpy(dtype=object),
+                            "evaluation_year": grid["evaluation_year"].to_numpy(),
+                            "status": status.astype(object)})
     out["_r"] = out["status"].map(_RANK)
     out = out.sort_values("_r").drop_duplicates(["region_code", "evaluation_year"])
     return out.drop(columns="_r").sort_values(["evaluation_year", "region_code"]) \
         .reset_index(drop=True)
+
+
+def _int_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.astype({"cohort_year": "int64", "evaluation_year": "int64"})
+
+
+def _cohort_lists(members: pd.DataFrame) -> pd.Series:
+    """Region code -> its cohort years, ascending: ``"2017, 2019"``."""
+    lists: dict[str, list] = {}
+    for code, year in zip(members["region_code"].tolist(), members["cohort_year"].tolist(),
+                          strict=True):
+        if code == code:  # a missing code is no region
+            lists.setdefault(code, []).append(year)
+    return pd.Series({code: ", ".join(str(int(y)) for y in sorted(years))
+                      for code, years in sorted(lists.items())}, dtype="str")
 
 
 def build(regions: pd.DataFrame, members: pd.DataFrame, cards: pd.DataFrame,
@@ -135,8 +174,7 @@ def build(regions: pd.DataFrame, members: pd.DataFrame, cards: pd.DataFrame,
     out["in_warehouse"] = out.index.isin(wh.index)
     out["has_boundary"] = out.index.isin(gb.index)
     by_region = members.groupby("region_code")["cohort_year"] if not members.empty else None
-    cohorts = by_region.apply(lambda s: ", ".join(str(int(y)) for y in sorted(s))) \
-        if by_region is not None else pd.Series(dtype=object)
+    cohorts = _cohort_lists(members) if by_region is not None else pd.Series(dtype=object)
     out["cohorts"] = cohorts.reindex(out.index).fillna("")
     out["first_cohort"] = (by_region.min() if by_region is not None
                            else pd.Series(dtype=float)).reindex(out.index).astype("Int64")

@@ -12,6 +12,7 @@ import io
 import math
 from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -73,23 +74,37 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size * _SS)
 
 
+@lru_cache(maxsize=8)
+def _shapes(width: int, stamp: tuple[str, int | None]
+            ) -> tuple[list[tuple[str, bool]], np.ndarray, list[int]]:
+    """The boundaries projected into a map ``width`` wide, in drawing order (enclaves after
+    their containers): each ring's region code and whether it is an outer ring, every ring's
+    points one after the other, and where each ring starts (and the last ends). Depends only
+    on the shipped boundaries (``stamp``: :func:`.geo.source_stamp`), so drawn once per
+    process and width."""
+    project, _ = _projection(width)
+    regions = sorted(geo.boundaries().values(), key=lambda r: -max(
+        abs(float(geo.signed_area(p[0]))) for p in r.polygons))
+    rings = [(region.code, i == 0, ring) for region in regions for poly in region.polygons
+             for i, ring in enumerate(poly)]
+    cuts = np.cumsum([0, *(len(ring) for _, _, ring in rings)]).tolist()
+    points = project(np.concatenate([ring for _, _, ring in rings])) if rings \
+        else np.empty((0, 2))
+    return [(code, outer) for code, outer, _ in rings], points, cuts
+
+
 def _draw_map(draw: ImageDraw.ImageDraw, origin: tuple[int, int], width: int,
               colours: dict[str, RGB]) -> int:
     """Every boundary, filled with its colour (grey when it has none); returns the height."""
-    project, height = _projection(width)
-    ox, oy = origin
-    regions = sorted(geo.boundaries().values(), key=lambda r: -max(
-        abs(float(geo.signed_area(p[0]))) for p in r.polygons))  # enclaves after containers
-    grey, line = _rgb(NEUTRAL), _rgb(_BACKGROUND)
+    _, height = _projection(width)
+    rings, points, cuts = _shapes(width, geo.source_stamp())
+    flat = (points + origin).ravel().tolist()  # x0, y0, x1, y1, ...: what Pillow reads
+    grey, line, hole = _rgb(NEUTRAL), _rgb(_BACKGROUND), _rgb(_BACKGROUND)
     outlines = []
-    for region in regions:
-        fill = colours.get(region.code, grey)
-        for poly in region.polygons:
-            for i, ring in enumerate(poly):
-                pts = project(ring) + (ox, oy)
-                xy = [tuple(p) for p in pts.tolist()]
-                draw.polygon(xy, fill=fill if i == 0 else _rgb(_BACKGROUND))
-                outlines.append(xy)
+    for (code, outer), lo, hi in zip(rings, cuts[:-1], cuts[1:], strict=True):
+        xy = flat[2 * lo:2 * hi]
+        draw.polygon(xy, fill=colours.get(code, grey) if outer else hole)
+        outlines.append(xy)
     for xy in outlines:
         draw.line(xy, fill=line, width=1)
     return height
