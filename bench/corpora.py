@@ -2,15 +2,13 @@
 
 - ``default``: ``pipelines.sample.generate(dir)`` with its defaults (40 regions, 3 years).
 - ``514x10``: ``generate(dir, regions=514, years=10)``: every kabupaten/kota, ten years.
-- ``stress10x``: ten times the files and rows of ``514x10``. The generator cannot scale rows
-  past 514 regions (there are no more regions) or ten years (plans run out of programmes), so
-  the corpus is built by **replicating** the 514x10 corpus: ``reference/`` once, and each
-  cohort folder's files copied ten times, into ``<year>/set00/`` ... ``<year>/set09/`` (real
-  copies, not links). The files still name the same regions, so the pipeline reads, checks and
-  records all ten copies, then marks nine of every ten superseded (same region, kind and
-  evaluation year; the copy with the last path wins): the warehouse gets ten times the
-  ``submission`` rows but the clean tables about 1x. The naive baseline and the floor load
-  every copy's rows (they neither supersede nor reconcile).
+- ``stress10x``: ``generate(dir, regions=514, years=10, scale=10)``: the same 3,486 files as
+  ``514x10`` (same regions, years, quirks and wrong files, same superseded versions), but every
+  master plan holds ten times the distinct programmes (each catalogue programme followed by
+  nine numbered packages, ``SG-03.02`` ... ``SG-03.10``) and every evaluation reports on them,
+  so the programme and evaluation rows are about 10x and all distinct: the pipeline loads them
+  all (nothing more is superseded than in ``514x10``). The index scores (one set per
+  evaluation), the reference workbooks and the files of unknown regions are not scaled.
 
 Each corpus lives in ``<out>/corpora/<key>/`` with ``<key>.json`` next to it (parameters, the
 generator's source digest, file count and bytes). A corpus is reused when its JSON exists and
@@ -30,8 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-GENERATOR_DEFAULTS = {"regions": 40, "years": 3, "seed": 2017, "messy": 0.25, "wrong": 0.05}
-COPIES = 10
+GENERATOR_DEFAULTS = {"regions": 40, "years": 3, "seed": 2017, "messy": 0.25, "wrong": 0.05,
+                      "scale": 1}
+STRESS_SCALE = 10
 
 
 @dataclass
@@ -63,8 +62,9 @@ def _stats(folder: Path) -> tuple[int, int]:
 
 
 def _key(params: dict) -> str:
+    scale = params.get("scale", 1)
     return (f"r{params['regions']}-y{params['years']}-s{params['seed']}"
-            f"-m{params['messy']}-w{params['wrong']}")
+            f"-m{params['messy']}-w{params['wrong']}" + (f"-x{scale}" if scale != 1 else ""))
 
 
 def _ready(folder: Path, meta: Path, digest: str) -> dict | None:
@@ -115,27 +115,11 @@ def generated(root: Path, name: str, log_dir: Path, **overrides) -> Corpus:
     return Corpus(name, folder, info)
 
 
-def replicated(root: Path, base: Corpus, name: str, copies: int = COPIES) -> Corpus:
-    """``base`` with each cohort folder's files copied ``copies`` times (see the module)."""
-    key = f"x{copies}-of-{base.path.name}"
-    folder, meta = root / key, root / f"{key}.json"
-    info = _ready(folder, meta, base.info["generator"])
-    if info is not None and info.get("base_files") == base.files:
-        print(f"  {name}: reusing {folder} ({info['files']} files)", flush=True)
-        return Corpus(name, folder, info)
-    print(f"  {name}: copying {base.path.name} x{copies} ...", flush=True)
-    start = time.perf_counter()
-    tmp = root / f".{key}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    shutil.copytree(base.path / "reference", tmp / "reference")
-    for cohort in sorted(p for p in base.path.iterdir() if p.is_dir() and p.name.isdigit()):
-        for k in range(copies):
-            shutil.copytree(cohort, tmp / cohort.name / f"set{k:02d}")
-    info = _finish(tmp, folder, meta, {
-        "name": name, "params": {**base.info["params"], "copies": copies},
-        "generator": base.info["generator"], "base_files": base.files,
-        "how": f"{base.info['how']}, each cohort folder's files copied {copies}x into "
-               f"<year>/set00..set{copies - 1:02d}/ (reference/ once)",
-        "seconds": round(time.perf_counter() - start, 1)})
-    print(f"  {name}: {info['files']} files in {info['seconds']} s", flush=True)
-    return Corpus(name, folder, info)
+def scaled(root: Path, base: Corpus, name: str, scale: int = STRESS_SCALE,
+           log_dir: Path | None = None) -> Corpus:
+    """``base``'s parameters with ``scale`` times the programmes (the ``stress10x`` corpus):
+    written by ``generate(..., scale=scale)`` like any other (see the module). Its log goes to
+    ``log_dir``, by default ``logs/`` next to ``root``."""
+    overrides = {k: v for k, v in base.info["params"].items()
+                 if k != "scale" and GENERATOR_DEFAULTS.get(k) != v}
+    return generated(root, name, log_dir or root.parent / "logs", **overrides, scale=scale)

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.run [--quick] [--runs 3] [--postgres-url URL] [--out bench/out]
 
 1. Generates (or reuses) the corpora under ``<out>/corpora/`` (:mod:`bench.corpora`): the
-   default sample, 514 x 10, and a 10x stress corpus replicated from 514 x 10.
+   default sample, 514 x 10, and a 10x stress corpus (514 x 10 with ten times the programmes).
 2. On each corpus, ``--runs`` rounds; each round runs, one after the other on the same files:
    (1) the pipeline, ``smartcity ingest --raw-dir C --warehouse-url sqlite:///fresh.db`` with a
    fresh ``DAGSTER_HOME`` (and into a fresh PostgreSQL database with ``--postgres-url``);
@@ -671,7 +671,7 @@ def main(argv: list[str] | None = None) -> int:
     if "514x10" in names or "stress10x" in names:
         made["514x10"] = corpora.generated(root, "514x10", bench.logs, regions=514, years=10)
     if "stress10x" in names:
-        made["stress10x"] = corpora.replicated(root, made["514x10"], "stress10x")
+        made["stress10x"] = corpora.scaled(root, made["514x10"], "stress10x")
     bench.save()
     for name in ("default", "514x10", "stress10x"):
         if name not in names:

@@ -1,4 +1,4 @@
-"""The sample corpus (``smartcity sample``): layout, determinism, ground truth, realism.
+"""The sample corpus (``smartcity sample``): layout, determinism, ground truth, realism, scale.
 
 A small reader below (``_Reader``) reads the corpus the way the pipeline should: visible sheets
 only, header row found by its labels (spec headers and aliases), merged cells filled down,
@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from dagster import DagsterInstance
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-from pipelines import spec
+from pipelines import runner, spec, warehouse
 from pipelines.cli.sample import sample
 from pipelines.sample import QUIRKS, WRONG_KINDS, Manifest, generate, plan_corpus
 from pipelines.sample.documents import evaluation, masterplan
@@ -33,12 +34,21 @@ TABLES = {spec.MASTERPLAN_SHEET: spec.MASTERPLAN_COLUMNS,
           spec.EVALUATION_SHEET: spec.EVALUATION_COLUMNS, spec.SCORE_SHEET: spec.SCORE_COLUMNS,
           spec.COHORT_SHEET: spec.COHORT_COLUMNS, spec.PERIOD_SHEET: spec.PERIOD_COLUMNS}
 EXTRA_HEADERS = {"no", "keterangan tambahan"}
+SCALE = 3
+PACKAGE_CODE = re.compile(r"(SG|SB|SE|SL|SS|SEN)-\d\d(\.\d\d)?")
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Manifest]:
     out = tmp_path_factory.mktemp("raw")
     return out, generate(out)
+
+
+@pytest.fixture(scope="module")
+def scaled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Manifest]:
+    """The default corpus with ``SCALE`` times the programmes."""
+    out = tmp_path_factory.mktemp("scaled")
+    return out, generate(out, scale=SCALE)
 
 
 # --------------------------------------------------------------------------- a small reader
@@ -199,8 +209,9 @@ def test_every_quirk_and_wrong_kind_occurs(corpus):
     assert {f.expected_status for f in manifest.files} == {"loaded", "superseded", "rejected"}
 
 
-def test_rows_read_back_and_rejects_point_at_them(corpus):
-    out, manifest = corpus
+@pytest.mark.parametrize("which", ["corpus", "scaled"])
+def test_rows_read_back_and_rejects_point_at_them(which, request):
+    out, manifest = request.getfixturevalue(which)
     plan_codes: dict[tuple, set] = {}
     for f in sorted(manifest.files, key=lambda f: f.kind != "masterplan"):
         reader = _Reader(out / f.path)
@@ -397,6 +408,17 @@ def test_cli_writes_a_small_corpus(tmp_path):
     assert clean.exit_code == 0, clean.output
     bad = CliRunner().invoke(sample, ["--out", str(tmp_path / "x"), "--regions", "600"])
     assert bad.exit_code != 0
+    big = CliRunner().invoke(sample, ["--out", str(tmp_path / "big"), "--regions", "3",
+                                      "--scale", "2", "--manifest", str(target)])
+    assert big.exit_code == 0, big.output
+    assert Manifest.from_json(target.read_text()).scale == 2
+    for scale in ("0", "1.5"):
+        bad = CliRunner().invoke(sample, ["--out", str(tmp_path / "y"), "--scale", scale])
+        assert bad.exit_code != 0 and not (tmp_path / "y").exists()
+    for scale in (0, -1, 1.5, True):
+        with pytest.raises(ValueError, match="scale"):
+            generate(tmp_path / "z", scale=scale)  # type: ignore[arg-type]
+    assert not (tmp_path / "z").exists()
 
 
 def test_same_content_whatever_the_quirks():
@@ -404,3 +426,94 @@ def test_same_content_whatever_the_quirks():
     plain, _ = masterplan(replace(fs, quirks=()))
     messy, _ = masterplan(replace(fs, quirks=("xls", "number_text", "title_block")))
     assert plain.tables[0].rows == messy.tables[0].rows
+
+
+# --------------------------------------------------------------------------- scale
+
+
+def test_scale_keeps_every_file_and_how_it_is_spoiled(corpus, scaled):
+    (_, one), (_, many) = corpus, scaled
+    specs = plan_corpus(2017, 40, 3, 0.25, 0.05, SCALE)[2]
+    assert [replace(s, scale=1) for s in specs] == plan_corpus(2017, 40, 3, 0.25, 0.05)[2]
+    # the wrong kinds applied could differ where one scale leaves no row to spoil; not here
+    same = ("path", "kind", "region_code", "cohort_year", "evaluation_year", "version",
+            "quirks", "wrong", "expected_status", "format", "document_date")
+    assert ([[getattr(f, k) for k in same] for f in many.files]
+            == [[getattr(f, k) for k in same] for f in one.files])
+    assert many.region_codes == one.region_codes
+    assert many.omitted_periods == one.omitted_periods
+    assert many.scale == SCALE and "scale" not in one.to_dict()  # scale 1: the manifest as ever
+    assert Manifest.from_json(many.to_json()).to_dict() == many.to_dict()
+    for f, g in zip(one.files, many.files, strict=True):
+        if f.kind == "reference" or f.region_code is None:  # not scaled
+            assert (g.data_rows, g.expected_rejects) == (f.data_rows, f.expected_rejects), f.path
+        assert bool(g.expected_rejects) == bool(f.expected_rejects), f.path
+
+    def rows(m: Manifest, sheet: str) -> int:
+        return sum(f.data_rows.get(sheet, 0) for f in m.files if f.region_code)
+
+    for sheet in (spec.MASTERPLAN_SHEET, spec.EVALUATION_SHEET):
+        assert SCALE - 0.4 < rows(many, sheet) / rows(one, sheet) < SCALE + 0.4, sheet
+    assert rows(many, spec.SCORE_SHEET) == rows(one, spec.SCORE_SHEET)  # one set per evaluation
+    assert set(many.planted_count()) == set(one.planted_count())
+    assert SCALE - 1 < len(many.planted) / len(one.planted) < SCALE + 1
+
+
+def test_scaled_plans_hold_distinct_packages_of_catalogue_programmes(scaled):
+    out, manifest = scaled
+    pairs = {(d, s) for d, subs in spec.DIMENSIONS.items() for s in subs}
+    checked = 0
+    for f in manifest.by_kind("masterplan"):
+        if f.quirks or f.wrong:
+            continue
+        reader = _Reader(out / f.path)
+        rows = _normalise([r for _, r in reader.table(spec.MASTERPLAN_SHEET)])
+        end = int(str(reader.identity()["plan_period"]).split("-")[1])
+        assert len(rows) % SCALE == 0 and 15 <= len(rows) // SCALE <= 64
+        assert len({r["program_code"] for r in rows}) == len(rows)
+        assert len({spec.fold(r["program_name"]) for r in rows}) == len(rows)
+        for i, r in enumerate(rows):
+            assert PACKAGE_CODE.fullmatch(r["program_code"]), r["program_code"]
+            assert (r["dimension"], r["sub_dimension"]) in pairs
+            assert f.cohort_year <= r["start_year"] <= r["end_year"] <= end
+            assert 1 <= r["end_year"] - r["start_year"] + 1 <= spec.HORIZON_MAX_YEARS[r["horizon"]]
+            k = i % SCALE + 1  # each programme, then its packages 2..SCALE
+            base = rows[i - k + 1]
+            if k == 1:
+                assert "." not in r["program_code"]
+            else:
+                assert r["program_code"] == f"{base['program_code']}.{k:02d}"
+                assert r["program_name"] == f"{base['program_name']} Paket {k}"
+                assert (r["dimension"], r["sub_dimension"], r["indicator"]) == (
+                    base["dimension"], base["sub_dimension"], base["indicator"])
+        checked += 1
+    assert checked >= 20
+
+
+def test_a_scaled_corpus_ingests_as_its_manifest_says(tmp_path):
+    """Through Dagster: every file as expected, exactly the planted rejects and findings."""
+    raw, url = tmp_path / "raw", f"sqlite:///{tmp_path}/wh.db"
+    manifest = generate(raw, regions=6, years=3, scale=SCALE)
+    assert runner.ingest(None, str(raw), url, dagster=DagsterInstance.ephemeral())
+    engine = warehouse.engine_for(url)
+    subs = warehouse.read_table(engine, "submission")
+    assert dict(zip(subs["source_path"], subs["status"], strict=True)) == {
+        f.path: f.expected_status for f in manifest.files}
+    rejected = warehouse.read_table(engine, "rejected_row")
+    assert {(r.source_path, r.sheet, int(r.row_number), r.check_name)
+            for r in rejected.itertuples()} == {
+        (f.path, *x) for f in manifest.files if f.expected_status != "superseded"
+        for x in f.expected_rejects}
+    loaded = [f for f in manifest.by_kind("masterplan") if f.expected_status == "loaded"]
+    plans = warehouse.read_table(engine, "masterplan_program")
+    assert len(plans) == sum(f.data_rows[spec.MASTERPLAN_SHEET] - len(f.expected_rejects)
+                             for f in loaded)
+    findings = warehouse.read_table(engine, "reconciliation_finding")
+
+    def key(x: dict) -> tuple:
+        year = x["evaluation_year"]
+        return (int(x["cohort_year"]), x["region_code"], x["program_code"], x["finding"],
+                None if year is None or year != year else int(year))
+
+    assert Counter(key(x) for x in findings.to_dict("records")) == Counter(
+        key(x) for x in manifest.planted)

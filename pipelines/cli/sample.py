@@ -24,13 +24,16 @@ from pipelines.sample import generate
               help="Share of submission files that depart from the template.")
 @click.option("--wrong", default=0.05, show_default=True, type=click.FloatRange(0, 1),
               help="Share of submission files with rows a reader must refuse.")
+@click.option("--scale", default=1, show_default=True, type=click.IntRange(1, 100),
+              help="Programmes per master-plan programme (numbered packages), for stress "
+                   "corpora: the same files, about SCALE times the rows.")
 @click.option("--manifest", "manifest_path", default=None,
               type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the manifest (expected results per file) to this JSON file.")
 @click.option("--workers", default=None, type=click.IntRange(1, 64),
               help="Processes writing files (default: 2 for large corpora).")
 def sample(out: Path, regions: int, years: int, seed: int, messy: float, wrong: float,
-           manifest_path: Path | None, workers: int | None) -> None:
+           scale: int, manifest_path: Path | None, workers: int | None) -> None:
     """Write a sample corpus of master plans and evaluations under OUT.
 
     Reference workbooks go to OUT/reference/, submissions to OUT/<cohort year>/<region>/.
@@ -40,7 +43,7 @@ def sample(out: Path, regions: int, years: int, seed: int, messy: float, wrong: 
         click.echo(f"warning: {out} is not empty; files from earlier runs are kept", err=True)
     started = time.perf_counter()
     manifest = generate(out, regions=regions, years=years, seed=seed, messy=messy, wrong=wrong,
-                        workers=workers)
+                        scale=scale, workers=workers)
     if manifest_path is not None:
         manifest.write(manifest_path)
     size = sum((out / f.path).stat().st_size for f in manifest.files)

@@ -45,7 +45,8 @@ MIN_RUNNING = 6
 
 def evaluation_years(plan: Plan, years: list[int]) -> tuple[int, ...]:
     """The first of ``years`` (consecutive, from the cohort year) in which the plan still has
-    programmes running: a region stops evaluating a master plan whose programmes are over."""
+    programmes running: a region stops evaluating a master plan whose programmes are over.
+    Judged on the unscaled plan, so a scaled corpus holds the same files."""
     out = []
     for y in years:
         if sum(p.start_year <= y <= p.end_year for p in plan.programmes) < MIN_RUNNING:
@@ -55,7 +56,7 @@ def evaluation_years(plan: Plan, years: list[int]) -> tuple[int, ...]:
 
 
 def _submissions(seed: int, chosen: list[str], members: list[Membership],
-                 years: int) -> list[FileSpec]:
+                 years: int, scale: int = 1) -> list[FileSpec]:
     years_of = cohorts_of(members)
     out: list[FileSpec] = []
     for code in chosen:
@@ -69,7 +70,7 @@ def _submissions(seed: int, chosen: list[str], members: list[Membership],
                 out.append(FileSpec(
                     f"{c}/{region.slug}/masterplan_{region.slug}_{c}_v{v}.xlsx", "masterplan",
                     seed, region, c, periods, version=v,
-                    status="superseded" if v < final[c] else "loaded"))
+                    status="superseded" if v < final[c] else "loaded", scale=scale))
         span = range(cohorts[0], cohorts[0] + years)
         for c in cohorts:
             plan = make_plan(seed, region, c, list(periods), final[c])
@@ -80,12 +81,14 @@ def _submissions(seed: int, chosen: list[str], members: list[Membership],
                     f"{c}/{region.slug}/evaluasi/evaluasi_{region.slug}_{y}.xlsx", "evaluation",
                     seed, region, c, periods, plan_version=final[c], evaluation_year=y,
                     eval_years=due, first_year=cohorts[0],
-                    with_scores=rng(seed, "scores", code, y).random() < SCORE_SHARE))
+                    with_scores=rng(seed, "scores", code, y).random() < SCORE_SHARE,
+                    scale=scale))
     return out
 
 
 def _unknown(seed: int, count: int, cohorts: list[int]) -> list[FileSpec]:
-    """Files from regions that exist nowhere (no code): the reader must reject them."""
+    """Files from regions that exist nowhere (no code): the reader must reject them (never
+    scaled: planted wrong files stay as they are at scale 1)."""
     r = rng(seed, "unknown")
     provinces = sorted({(x.province_code, x.province) for x in regions().values()})
     out = []
@@ -170,13 +173,14 @@ def _messy_path(s: FileSpec, quirks: list[str]) -> str:
     return str(folder / f"{name}.{ext}")
 
 
-def plan_corpus(seed: int, regions_: int, years: int, messy: float,
-                wrong: float) -> tuple[list[Membership], list[str], list[FileSpec]]:
-    """(memberships, regions that send files, file specs) of a corpus."""
+def plan_corpus(seed: int, regions_: int, years: int, messy: float, wrong: float,
+                scale: int = 1) -> tuple[list[Membership], list[str], list[FileSpec]]:
+    """(memberships, regions that send files, file specs) of a corpus. ``scale`` changes what
+    the master plans and evaluations hold, never which files there are or how they are spoiled."""
     members = memberships(seed, regions_)
     needs = [lambda g: g.code_changed, lambda g: float_differs(g.code)] if messy > 0 else []
     chosen = select_regions(seed, members, regions_, needs)
-    specs = _submissions(seed, chosen, members, years)
+    specs = _submissions(seed, chosen, members, years, scale)
     if wrong > 0:
         cohorts = sorted({s.cohort_year for s in specs})
         specs += _unknown(seed, max(1, round(wrong * len(specs) / 6)), cohorts)
@@ -217,15 +221,21 @@ def _run(specs: list[FileSpec], out: Path, workers: int | None) -> list[FileResu
 
 
 def generate(out: Path, regions: int = 40, years: int = 3, seed: int = 2017,
-             messy: float = 0.25, *, wrong: float = 0.05, workers: int | None = None) -> Manifest:
+             messy: float = 0.25, *, wrong: float = 0.05, scale: int = 1,
+             workers: int | None = None) -> Manifest:
     """Write a deterministic sample corpus under ``out`` and return its manifest.
 
     ``regions`` kab/kota send files (1-514; above 251 the cohorts are scaled up), each a
     master plan per cohort and an evaluation for ``years`` years from its first cohort (fewer
     when its master plan's programmes are over before then: see :func:`evaluation_years`);
-    ``messy`` and ``wrong`` are the shares of messy and wrong submission files. The manifest
-    lists the reconciliation findings the corpus plants (``planted``) and the plan documents
-    left out of the reference workbook on purpose (``omitted_periods``).
+    ``messy`` and ``wrong`` are the shares of messy and wrong submission files. ``scale`` (a
+    stress corpus) gives every master plan ``scale`` times as many distinct programmes
+    (numbered packages of its own: :func:`~.programs.scaled`) and its evaluations report on
+    them all: the same files, about ``scale`` times the rows, the same quirks and wrong kinds
+    per file (the files of unknown regions are not scaled); ``scale=1`` is the corpus as it
+    always was. The manifest lists the reconciliation findings the corpus plants
+    (``planted``) and the plan documents left out of the reference workbook on purpose
+    (``omitted_periods``). Bad parameters raise ``ValueError`` before anything is written.
     """
     everyone = len(refdata.regions())
     if not 1 <= regions <= everyone:
@@ -234,10 +244,13 @@ def generate(out: Path, regions: int = 40, years: int = 3, seed: int = 2017,
         raise ValueError("years must be at least 1")
     if not (0 <= messy <= 1 and 0 <= wrong <= 1):
         raise ValueError("messy and wrong are shares between 0 and 1")
+    if isinstance(scale, bool) or not isinstance(scale, int) or scale < 1:
+        raise ValueError("scale must be a whole number, at least 1")
     out = Path(out)
-    members, chosen, specs = plan_corpus(seed, regions, years, messy, wrong)
+    members, chosen, specs = plan_corpus(seed, regions, years, messy, wrong, scale)
     gaps = period_gaps(seed, chosen, cohorts_of(members))
-    manifest = Manifest(seed, regions, years, messy, wrong, region_codes=list(chosen))
+    manifest = Manifest(seed, regions, years, messy, wrong, region_codes=list(chosen),
+                        scale=scale)
     for path, sheet in reference_sheets(seed, members, chosen, gaps).items():
         write(out / path, [sheet], "xlsx", fast=True)
         manifest.files.append(FileEntry(path, "reference",

@@ -43,6 +43,8 @@ class FileSpec:
     wrong: tuple[str, ...] = ()
     plan_wrong: tuple[str, ...] = ()
     status: str = "loaded"
+    #: programmes per plan programme (:func:`~.programs.scaled`); the files stay the same
+    scale: int = 1
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,8 @@ def _identity_head(kind: str, fs: FileSpec) -> list[tuple[str, object]]:
 
 
 def masterplan(fs: FileSpec) -> tuple[Document, list[str]]:
-    plan = make_plan(fs.seed, fs.region, fs.cohort_year, list(fs.periods), fs.version or 1)
+    plan = make_plan(fs.seed, fs.region, fs.cohort_year, list(fs.periods), fs.version or 1,
+                     fs.scale)
     table, applied, _ = _plan_table(fs, plan, fs.wrong)
     c = plan.contact
     identity = _identity_head("masterplan", fs) + [
@@ -88,7 +91,8 @@ def masterplan(fs: FileSpec) -> tuple[Document, list[str]]:
 
 def evaluation(fs: FileSpec) -> tuple[Document, list[str]]:
     year = fs.evaluation_year or fs.cohort_year
-    plan = make_plan(fs.seed, fs.region, fs.cohort_year, list(fs.periods), fs.plan_version)
+    plan = make_plan(fs.seed, fs.region, fs.cohort_year, list(fs.periods), fs.plan_version,
+                     fs.scale)
     _, _, invalid = _plan_table(fs, plan, fs.plan_wrong)
     years = fs.eval_years or (year,)
     table = Table(spec.EVALUATION_SHEET, spec.EVALUATION_COLUMNS,

@@ -48,6 +48,9 @@ class Manifest:
     #: {region_code, document_type, start_year, end_year}: plan documents left out of the
     #: reference workbook on purpose (the gaps behind ``no_plan_for_years``)
     omitted_periods: list[dict] = field(default_factory=list)
+    #: programmes per plan programme (``generate(scale=...)``); written only when above 1, so
+    #: a scale-1 manifest reads and writes as before the option existed
+    scale: int = 1
 
     def quirk_files(self, quirk: str) -> list[FileEntry]:
         return [f for f in self.files if quirk in f.quirks]
@@ -73,7 +76,10 @@ class Manifest:
         return sum(sum(f.data_rows.values()) for f in self.files)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        if data["scale"] == 1:
+            del data["scale"]
+        return data
 
     def to_json(self, indent: int | None = 1) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)

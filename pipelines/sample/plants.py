@@ -31,7 +31,8 @@ def planted(specs: list[FileSpec], gaps: dict[str, tuple[str, int, int]]) -> lis
     for s in specs:
         if s.kind != "masterplan" or s.status != "loaded" or s.region.fake:
             continue
-        plan = make_plan(s.seed, s.region, s.cohort_year, list(s.periods), s.version or 1)
+        plan = make_plan(s.seed, s.region, s.cohort_year, list(s.periods), s.version or 1,
+                         s.scale)
         _, _, invalid = _plan_table(s, plan, s.wrong)
         due = years.get((s.region.code, s.cohort_year), ())
         written = periods_for(s.seed, s.region, gaps.get(s.region.code))

@@ -1,13 +1,14 @@
 """Master plans: programmes per dimension, horizons against RPJMD/RPD periods, revisions.
 
-A plan is a pure function of (seed, region, cohort, version): the evaluation files regenerate
-the plan they evaluate instead of sharing state with the process that wrote it.
+A plan is a pure function of (seed, region, cohort, version, scale): the evaluation files
+regenerate the plan they evaluate instead of sharing state with the process that wrote it.
 """
 
 from __future__ import annotations
 
 import math
 import random
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -41,6 +42,10 @@ LATE_PLAN_SHARE = 0.08  # master plans dated in the January after the cohort yea
 #: too short to cross) falls back to ``within``. Years are drawn against the region's real
 #: periods; ``no_plan_for_years`` comes from gaps in the reference workbook (``period_gaps``).
 TIMELINE_SHARES = {"crosses_boundary": 0.12, "beyond_last_period": 0.08}
+#: A scaled plan (``scale`` > 1, for stress corpora) follows each programme with ``scale - 1``
+#: numbered packages of the same catalogue programme: code ``SG-03.02``, name "... Paket 2".
+PACKAGE_WORD = "Paket"
+PINNED_SHARE = 1 / 8  # packages that start in the plan's first year as a quick win/short term
 
 
 @dataclass
@@ -85,6 +90,7 @@ class Plan:
     document_date: date
     contact: Contact
     programmes: list[Programme] = field(default_factory=list)
+    revised_in: int | None = None  # version 2: the year its added programmes start from
 
     @property
     def period_text(self) -> str:
@@ -169,8 +175,9 @@ def _pick(r: random.Random, dimension: str, used: set[str]) -> Template:
 
 
 def make_plan(seed: int, region: Region, cohort: int, periods: list[Period],
-              version: int = 1) -> Plan:
-    """The master plan of ``region`` for ``cohort``, as written in ``version``."""
+              version: int = 1, scale: int = 1) -> Plan:
+    """The master plan of ``region`` for ``cohort``, as written in ``version``, with ``scale``
+    times its programmes (:func:`scaled`; ``scale`` 1 is the plan itself)."""
     r = rng(seed, "plan", region.code, cohort)
     length = r.choice((5, 5, 5, 6, 7, 8, 10, 10, 10))
     first, last = cohort, cohort + length - 1
@@ -197,7 +204,10 @@ def make_plan(seed: int, region: Region, cohort: int, periods: list[Period],
         when = date(cohort + 1, 1, r.randint(5, 31))
     plan = Plan(region, cohort, 1, (first, last), when,
                 contact(rng(seed, "contact", region.code, cohort)), programmes)
-    return revise(seed, plan, periods) if version >= 2 else plan
+    original = {p.program_code for p in programmes}
+    if version >= 2:
+        plan = revise(seed, plan, periods)
+    return scaled(seed, plan, periods, scale, original) if scale > 1 else plan
 
 
 def revise(seed: int, plan: Plan, periods: list[Period]) -> Plan:
@@ -226,4 +236,33 @@ def revise(seed: int, plan: Plan, periods: list[Period]) -> Plan:
         new = _programme(r, t, code, year, last, periods, False)
         programmes.insert(ours[-1] + 1 if ours else len(programmes), new)
     when = date(year, r.randint(2, 10), r.randint(1, 28))
-    return replace(plan, version=2, document_date=when, programmes=programmes)
+    return replace(plan, version=2, document_date=when, programmes=programmes, revised_in=year)
+
+
+_BY_NAME = {t.name: t for templates in TEMPLATES.values() for t in templates}
+
+
+def scaled(seed: int, plan: Plan, periods: list[Period], scale: int,
+           original: set[str]) -> Plan:
+    """``plan`` with ``scale - 1`` packages after each of its programmes, all distinct.
+
+    Package ``k`` of programme ``SG-03`` (``k`` = 2..``scale``) is ``SG-03.0k`` (``SG-03.10``
+    ...), named "<name> Paket k": the same catalogue programme (dimension, sub-dimension,
+    indicator), with its own horizon, years, budget and target drawn from a generator of its
+    own, so the plan's programmes, and every draw made from them, stay those of scale 1.
+    Packages of the ``original`` (version 1) programmes start in the plan's span, those of
+    programmes a revision added from the revision year, like them; a package's code and
+    contents are the same in both versions of a plan.
+    """
+    first, last = plan.period
+    out: list[Programme] = []
+    for p in plan.programmes:
+        out.append(p)
+        t = _BY_NAME[re.sub(r" Tahap \d+$", "", p.program_name)]
+        start = first if p.program_code in original else (plan.revised_in or first)
+        for k in range(2, scale + 1):
+            r = rng(seed, "plan-package", plan.region.code, plan.cohort, p.program_code, k)
+            package = replace(t, name=f"{t.name} {PACKAGE_WORD} {k}")
+            out.append(_programme(r, package, f"{p.program_code}.{k:02d}", start, last,
+                                  periods, r.random() < PINNED_SHARE))
+    return replace(plan, programmes=out)
