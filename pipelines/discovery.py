@@ -7,6 +7,7 @@ dotfiles and the ``~$name`` lock files office programs leave behind. Files are l
 stable order so runs are reproducible.
 """
 
+import os
 from pathlib import Path
 
 from pipelines.reading import SPREADSHEET_SUFFIXES
@@ -14,16 +15,19 @@ from pipelines.reading import SPREADSHEET_SUFFIXES
 __all__ = ["SPREADSHEET_SUFFIXES", "cohort_dirs", "cohort_files", "spreadsheet_files"]
 
 
-def _ignored(path: Path) -> bool:
-    return any(part.startswith((".", "~$")) for part in path.parts)
-
-
 def spreadsheet_files(folder: Path) -> list[Path]:
-    """Every file under ``folder`` (recursively), sorted; dotfiles and lock files left out."""
+    """Every file under ``folder`` (recursively), sorted; dotfiles and lock files left out
+    (and what is under a dot-folder). Symbolic links to files count, as with ``Path.is_file``.
+    """
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*")
-                  if p.is_file() and not _ignored(p.relative_to(folder)))
+    out = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith((".", "~$"))]
+        here = Path(root)
+        out.extend(here / name for name in files if not name.startswith((".", "~$"))
+                   and os.path.isfile(os.path.join(root, name)))
+    return sorted(out)
 
 
 def cohort_dirs(raw_dir: Path) -> dict[int, Path]:

@@ -51,8 +51,13 @@ def reader_version() -> str:
 
 def file_key(sha256: str, source_path: str, cohort_year: int | None, limits: Limits) -> str:
     """What a file's result depends on, besides the reader version."""
-    return hashlib.sha256(repr((sha256, source_path, cohort_year, astuple(limits))).encode()
+    return hashlib.sha256(f"{sha256}\0{source_path}\0{cohort_year}\0{_token(limits)}".encode()
                           ).hexdigest()
+
+
+@functools.lru_cache(maxsize=16)
+def _token(limits: Limits) -> str:
+    return repr(astuple(limits))
 
 
 class CohortCache:
