@@ -21,7 +21,7 @@ def spreadsheet_files(folder: Path) -> list[Path]:
     """
     if not folder.is_dir():
         return []
-    out = []
+    out: list[Path] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith((".", "~$"))]
         here = Path(root)
