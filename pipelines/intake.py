@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from pipelines import spec, values
-from pipelines.layout import HeaderIndex, Table, best_identity, read_table
-from pipelines.limits import Limits
+from pipelines.layout import HeaderIndex, Table, best_identity, find_header, table_under
+from pipelines.limits import Limits, active
 from pipelines.normalise import (
     COHORT_PARSERS,
     EVALUATION_PARSERS,
@@ -27,7 +27,7 @@ from pipelines.normalise import (
     records,
     show,
 )
-from pipelines.reading import Sheet, UnreadableFile, read_workbook, sha256_of
+from pipelines.reading import Sheet, UnreadableFile, read_workbook, sha256_and_content
 from pipelines.regions import find_suspicious, registry
 
 INDEX = {
@@ -62,17 +62,21 @@ def submission_id(source_path: str, sha256: str) -> str:
 
 
 def _locate(sheets: list[Sheet], kinds: tuple[str, ...]) -> tuple[str, Table] | None:
-    """The (kind, table) whose header shows the most telltale columns of its kind."""
-    best: tuple[int, int, str, Table] | None = None
+    """The (kind, table) whose header shows the most telltale columns of its kind (only
+    that table's rows are read)."""
+    best: tuple[int, int, str, Sheet, tuple[int, dict[str, int], list[str]]] | None = None
     for sheet in sheets:
         for kind in kinds:
-            table = read_table(sheet, INDEX[kind])
-            if table is None:
+            if best is not None and (len(_TELLTALE[kind]), len(INDEX[kind].columns)) <= best[:2]:
+                continue  # even a header with every column of this kind would not win
+            header = find_header(sheet, INDEX[kind])
+            if header is None:
                 continue
-            tell = len(_TELLTALE[kind] & set(table.columns))
-            if tell >= 1 and (best is None or (tell, len(table.columns)) > best[:2]):
-                best = (tell, len(table.columns), kind, table)
-    return (best[2], best[3]) if best else None
+            columns = header[1]
+            tell = len(_TELLTALE[kind] & columns.keys())
+            if tell >= 1 and (best is None or (tell, len(columns)) > best[:2]):
+                best = (tell, len(columns), kind, sheet, header)
+    return (best[2], table_under(best[3], best[4])) if best else None
 
 
 def _cell(identity: dict[str, tuple[int, Any]], key: str) -> Any:
@@ -94,12 +98,14 @@ def process_file(path: Path, raw_dir: Path, cohort_year: int | None,
     ``limits`` bound what the file may ask of the reader (default: the active limits of
     :mod:`pipelines.limits`); a file over them is rejected (check ``unsafe_file``).
     """
-    result, unreadable = _new_result(path, raw_dir, cohort_year, reference)
+    limits = limits or active()
+    result, unreadable, content = _new_result(path, raw_dir, cohort_year, reference,
+                                              limits.max_file_bytes)
     if unreadable:
         _reject_file(result, "unreadable", unreadable)
         return result
     try:
-        _process(path, result, reference, limits)
+        _process(path, result, reference, limits, content)
     except UnreadableFile as exc:  # and UnsafeFile, whose check is "unsafe_file"
         _reject_file(result, exc.check, str(exc))
     except MemoryError:  # nothing of the file is kept: no row was read
@@ -117,17 +123,20 @@ def rejected_result(path: Path, raw_dir: Path, cohort_year: int | None, check: s
                     reason: str, reference: bool = False) -> FileResult:
     """The result of a file that could not be processed at all (it crashed its reader or
     ran out of time): recorded as rejected with ``reason``, under ``check``."""
-    result, unreadable = _new_result(path, raw_dir, cohort_year, reference)
+    result, unreadable, _ = _new_result(path, raw_dir, cohort_year, reference)
     _reject_file(result, "unreadable" if unreadable else check, unreadable or reason)
     return result
 
 
-def _new_result(path: Path, raw_dir: Path, cohort_year: int | None,
-                reference: bool) -> tuple[FileResult, str | None]:
+def _new_result(path: Path, raw_dir: Path, cohort_year: int | None, reference: bool,
+                most: int = 0) -> tuple[FileResult, str | None, bytes | None]:
+    """The file's result before it is read, why it cannot be opened (or None), and its
+    content when it is at most ``most`` bytes (read once, for the hash and the reader)."""
     source = path.relative_to(raw_dir).as_posix()
     unreadable: str | None = None
+    content: bytes | None = None
     try:
-        sha = sha256_of(path)
+        sha, content = sha256_and_content(path, most)
     except OSError as exc:  # vanished, unreadable, a folder named like a file
         sha, unreadable = "", f"the file could not be opened ({exc.strerror or exc}): resend it"
     sub: dict[str, Any] = {
@@ -138,7 +147,7 @@ def _new_result(path: Path, raw_dir: Path, cohort_year: int | None,
         "document_date": None, "status": "loaded", "reason": None, "data_sheet": None,
         "notes": None, "rows_total": 0, "rows_clean": 0, "rows_rejected": 0,
     }
-    return FileResult(sub), unreadable
+    return FileResult(sub), unreadable, content
 
 
 def _reject_file(result: FileResult, check: str, reason: str) -> None:
@@ -153,9 +162,10 @@ def _reject_file(result: FileResult, check: str, reason: str) -> None:
         result.rejects = [Reject(None, None, None, check, None, reason)]
 
 
-def _process(path: Path, result: FileResult, reference: bool, limits: Limits | None) -> None:
+def _process(path: Path, result: FileResult, reference: bool, limits: Limits,
+             content: bytes | None) -> None:
     sub = result.submission
-    book = read_workbook(path, limits)
+    book = read_workbook(path, limits, content)
     sub["file_format"] = book.format
     notes: list[str] = []
     folded = [s.name.casefold() for s in book.sheets]

@@ -48,20 +48,33 @@ def _vocabulary(name: str) -> Callable[[Any], str | None]:
         "stage": list(spec.STAGES),
     }.get(name)
 
+    known: dict[str, str | None] = {}  # text cell -> what it parsed to (labels repeat)
+
     def parse(cell: Any) -> str | None:
+        if cell.__class__ is str and cell in known:
+            return known[cell]
         text = values.parse_text(cell)
         if text is None:
-            return None
-        found = spec.canonical(name, text)
-        if found is None:
-            if allowed is None:  # open vocabulary (funding source): keep what was written
-                return text
-            raise values.ValueParseError(
-                f"'{text}' is not a known {name.replace('_', '-')}; use one of: "
-                + ", ".join(allowed))
+            found = None
+        else:
+            found = spec.canonical(name, text)
+            if found is None:
+                if allowed is not None:
+                    raise values.ValueParseError(
+                        f"'{text}' is not a known {name.replace('_', '-')}; use one of: "
+                        + ", ".join(allowed))
+                found = text  # open vocabulary (funding source): keep what was written
+        if cell.__class__ is str and len(cell) <= 64 and len(known) < 10_000:
+            known[cell] = found
         return found
 
     return parse
+
+
+_COMPONENTS: dict[str, str] = {}  # folded label -> index component (the first one wins)
+for _comp in spec.INDEX_COMPONENTS:
+    _COMPONENTS.setdefault(spec.fold(_comp), _comp)
+    _COMPONENTS.setdefault(spec.fold(_comp) + "s", _comp)
 
 
 def _score_component(cell: Any) -> str | None:
@@ -69,9 +82,8 @@ def _score_component(cell: Any) -> str | None:
     if text is None:
         return None
     key = spec.fold(text)
-    for comp in spec.INDEX_COMPONENTS:
-        if key in (spec.fold(comp), spec.fold(comp) + "s"):
-            return comp
+    if key in _COMPONENTS:
+        return _COMPONENTS[key]
     if key in ("indeks", "total", "indeks total", "nilai indeks", "indeks smart city",
                "index", "nilai total", "total index"):
         return spec.INDEX_TOTAL
@@ -160,10 +172,12 @@ def records(table: Table, parsers: dict[str, Parser]) -> tuple[list[dict], list[
     """One record per data row (with ``sheet`` and ``row_number``) and the cells refused."""
     out: list[dict] = []
     rejects: list[Reject] = []
+    sheet, columns = table.sheet, list(parsers.items())
     for row_number, cells in table.rows:
-        record: dict[str, Any] = {"sheet": table.sheet, "row_number": row_number}
-        for column, parse in parsers.items():
-            cell = cells.get(column)
+        record: dict[str, Any] = {"sheet": sheet, "row_number": row_number}
+        get = cells.get
+        for column, parse in columns:
+            cell = get(column)
             try:
                 record[column] = parse(cell)
             except values.ValueParseError as exc:
@@ -171,8 +185,7 @@ def records(table: Table, parsers: dict[str, Parser]) -> tuple[list[dict], list[
                 check = _CHECK_OF.get(parse, "vocabulary")
                 if parse is values.parse_region_code:
                     check = "parse_region_code"
-                rejects.append(Reject(table.sheet, row_number, column, check, show(cell),
-                                      str(exc)))
+                rejects.append(Reject(sheet, row_number, column, check, show(cell), str(exc)))
         out.append(record)
     return out, rejects
 

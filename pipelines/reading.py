@@ -28,7 +28,7 @@ from pipelines.guard import UnreadableFile, UnsafeFile
 from pipelines.limits import Limits, active
 
 __all__ = ["SPREADSHEET_SUFFIXES", "Sheet", "UnreadableFile", "UnsafeFile", "Workbook",
-           "read_workbook", "sha256_of", "sniff_format"]
+           "read_workbook", "sha256_and_content", "sha256_of", "sniff_format"]
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _PASSWORD = "the file is password protected: send it without a password"
@@ -60,10 +60,19 @@ class Workbook:
 
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
+    with open(path, "rb", buffering=0) as fh:  # read straight into each chunk
+        while chunk := fh.read(1 << 16):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def sha256_and_content(path: Path, most: int) -> tuple[str, bytes | None]:
+    """The file's SHA-256 and, when it is at most ``most`` bytes, its content (read once for
+    both, and for :func:`read_workbook`); a larger file is hashed as a stream."""
+    if path.stat().st_size > most:
+        return sha256_of(path), None
+    data = path.read_bytes()
+    return hashlib.sha256(data).hexdigest(), data
 
 
 def sniff_format(path: Path, limits: Limits | None = None) -> str:
@@ -78,14 +87,17 @@ def sniff_format(path: Path, limits: Limits | None = None) -> str:
 _VISIBILITY = {"Visible": "visible", "Hidden": "hidden", "VeryHidden": "veryhidden"}
 
 
-def read_workbook(path: Path, limits: Limits | None = None) -> Workbook:
+def read_workbook(path: Path, limits: Limits | None = None,
+                  content: bytes | None = None) -> Workbook:
     """Every sheet of the file with its cells, visibility and merged ranges.
 
-    Raises :class:`UnreadableFile` (or :class:`UnsafeFile`) when the file is not a readable
-    spreadsheet within ``limits`` (default: the active limits, :func:`pipelines.limits.active`).
+    ``content``, when given, is the file's bytes as already read (the guard then reads
+    nothing again). Raises :class:`UnreadableFile` (or :class:`UnsafeFile`) when the file is
+    not a readable spreadsheet within ``limits`` (default: the active limits,
+    :func:`pipelines.limits.active`).
     """
     limits = limits or active()
-    fmt = guard.check(path, limits)
+    fmt = guard.check(path, limits, content)
     if path.suffix.lower() in _SUFFIXES_OF.get(fmt, ()):
         return Workbook(str(path), fmt, _read(path, limits))
     with tempfile.TemporaryDirectory(prefix="smartcity-read-") as tmp:
@@ -119,7 +131,7 @@ def _read(path: Path, limits: Limits) -> list[Sheet]:
                 continue
             sheet = book.get_sheet_by_index(index)
             rows = sheet.to_python(skip_empty_area=False)
-            width = max((len(r) for r in rows), default=0)
+            width = max(map(len, rows), default=0)
             cells += len(rows) * width
             if len(rows) > limits.max_rows or width > limits.max_columns or \
                     cells > limits.max_cells:  # the guard's scan missed it: never go on

@@ -23,10 +23,25 @@ def fold(text: object) -> str:
     ``"  Kode_Program (No.)"`` -> ``"kode program no"``. Used to compare labels whatever their
     case, spacing, accents or punctuation.
     """
-    s = unicodedata.normalize("NFKD", str(text))
-    s = s.encode("ascii", "ignore").decode("ascii").lower()
-    s = re.sub(r"[^a-z0-9%]+", " ", s)
-    return s.strip()
+    if type(text) is str:
+        found = _FOLDED.get(text)
+        if found is None:
+            found = _fold(text)
+            if len(text) <= 64 and len(_FOLDED) < 50_000:  # labels and codes repeat a lot
+                _FOLDED[text] = found
+        return found
+    return _fold(text)
+
+
+_FOLDED: dict[str, str] = {}
+_NOT_WORD = re.compile(r"[^a-z0-9%]+")
+
+
+def _fold(text: object) -> str:
+    s = str(text)
+    if not s.isascii():  # ASCII text has nothing to decompose or drop
+        s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii")
+    return _NOT_WORD.sub(" ", s.lower()).strip()
 
 
 # --------------------------------------------------------------------------- vocabulary

@@ -102,7 +102,11 @@ class ValueParseError(ValueError):
 
 # --------------------------------------------------------------------------- helpers
 
-_DASH_RUN = re.compile(r"[-‐‑‒–—―−]+")
+_DASHES = "-‐‑‒–—―−"  # hyphen-minus, hyphens, figure dash, en/em dash, bar, minus sign
+_DASH_RUN = re.compile(f"[{_DASHES}]+")
+_TOKEN_MAX = max(map(len, EMPTY_TOKENS))
+#: Floats whose integral values are all exact (|x| < 2**53): their repr is exact too.
+_EXACT = 2.0**53
 
 
 def _clean_text(text: str) -> str:
@@ -133,12 +137,18 @@ def is_empty(cell: object) -> bool:
     if cell is None:
         return True
     if isinstance(cell, str):
-        text = _clean_text(cell).casefold()
-        return text in EMPTY_TOKENS or _DASH_RUN.fullmatch(text) is not None
+        return _empty_text(_clean_text(cell))
     try:
         return bool(cell != cell)  # NaN, NaT
     except Exception:  # pragma: no cover - exotic objects with odd comparison
         return False
+
+
+def _empty_text(text: str) -> bool:
+    """Whether cleaned text is an empty token or a run of dashes (casefolding never shortens
+    text, and only letters change under it)."""
+    return (len(text) <= _TOKEN_MAX and text.casefold() in EMPTY_TOKENS) or \
+        not text.strip(_DASHES)
 
 
 def _show(cell: object) -> str:
@@ -168,6 +178,9 @@ def _fail(expected: str, cell: object, why: str | None = None) -> NoReturn:
 
 def _is_number(cell: object) -> bool:
     """int, float, Decimal, numpy numbers... but not bool."""
+    cls = cell.__class__
+    if cls is float or cls is int:
+        return True
     return not isinstance(cell, bool) and isinstance(cell, numbers.Real | Decimal)
 
 
@@ -283,6 +296,10 @@ def parse_amount(cell: Cell) -> float | None:
     ``lima juta``), and for separators these rules cannot settle (``1.5000``, ``1.50.000``,
     ``0.500``) rather than guessing.
     """
+    if cell.__class__ is float and -_EXACT < cell < _EXACT:  # NaN and inf fail the test
+        if cell < 0:
+            _fail("a non-negative amount in rupiah", cell)
+        return cell or 0.0  # float(Decimal(repr(x))) is x; never -0.0
     if is_empty(cell):
         return None
     if _is_number(cell):
@@ -325,6 +342,7 @@ def _decimal_text(text: str) -> Decimal | None:
 
 
 _PERCENT_EXPECTED = "a percentage such as 75%, 75,5% or 0,75"
+_FRACTIONS: dict[float, float] = {}  # fraction cells (0.75) -> percentage: they repeat
 _PERCENT_SIGN = re.compile(r"\s*(?:%|persen|pct|percent)$")
 
 
@@ -345,11 +363,18 @@ def parse_percent(cell: Cell) -> float | None:
     Raises :class:`ValueParseError` for text that is not a number (``selesai``, ``done``,
     ``75%%``), for numbers with thousands separators (``1.000,5%``), booleans and dates.
     """
+    if cell.__class__ is float and (1 < cell < _EXACT or -_EXACT < cell < 0):
+        return cell  # float(Decimal(repr(x))) is x: only fractions need the exact product
+    if cell.__class__ is float and cell in _FRACTIONS:
+        return _FRACTIONS[cell]
     if is_empty(cell):
         return None
     if _is_number(cell):
         value = _finite(cell, _PERCENT_EXPECTED)
-        return float(value * 100 if 0 <= value <= 1 else value)
+        percent = float(value * 100 if 0 <= value <= 1 else value)
+        if cell.__class__ is float and cell and len(_FRACTIONS) < 10_000:  # not -0.0 or 0.0
+            _FRACTIONS[cell] = percent  # type: ignore[index]
+        return percent
     if not isinstance(cell, str):
         _fail(_PERCENT_EXPECTED, cell)
     text = _norm(cell)
@@ -375,6 +400,8 @@ def parse_score(cell: Cell) -> float | None:
     Raises :class:`ValueParseError` for text that is not such a number (``3,3,1``,
     ``baik``), booleans and dates.
     """
+    if cell.__class__ is float and -_EXACT < cell < _EXACT:
+        return cell  # float(Decimal(repr(x))) is x
     if is_empty(cell):
         return None
     if _is_number(cell):
@@ -548,6 +575,15 @@ def parse_year(cell: Cell) -> int | None:
     fraction (``2024.5``), a period (``2024-2026``), two-digit years (``24``), impossible
     dates, booleans, times, durations and other text (``duapuluh``).
     """
+    if (cell.__class__ is int or cell.__class__ is float) and -_EXACT < cell < _EXACT:
+        # what the Decimal of the cell's repr gives below, for plain numbers (NaN, inf and
+        # huge numbers fail the test): for these, floor and comparisons agree
+        if EXCEL_SERIAL_MIN <= cell <= EXCEL_SERIAL_MAX:
+            return _check_year((EXCEL_EPOCH + dt.timedelta(days=math.floor(cell))).year, cell)
+        if cell.__class__ is float and not cell.is_integer():  # type: ignore[union-attr]
+            _fail(_YEAR_EXPECTED, cell, "has a fraction")
+        year = int(cell)
+        return year if YEAR_MIN <= year <= YEAR_MAX else _check_year(year, cell)
     if is_empty(cell):
         return None
     if isinstance(cell, dt.date):  # datetime included
@@ -637,10 +673,17 @@ def parse_text(cell: Cell) -> str | None:
     otherwise ``2023-07-12 10:30:00``); times ``10:30:00``; durations ``H:MM:SS`` in hours;
     booleans ``TRUE``/``FALSE`` as Excel shows them. Never raises for calamine's cell types.
     """
+    if isinstance(cell, str):
+        text = " ".join(cell.split()) if cell.isascii() else _clean_text(cell)
+        if len(text) > _TOKEN_MAX:  # longer than any empty token: empty if only dashes
+            return text if text[0] not in _DASHES or text.strip(_DASHES) else None
+        return None if text.casefold() in EMPTY_TOKENS or not text.strip(_DASHES) else text
+    if cell.__class__ is float and -_EXACT < cell < _EXACT:  # NaN and inf fail the test
+        return str(int(cell)) if cell.is_integer() else repr(cell)
+    if cell is None:
+        return None
     if is_empty(cell):
         return None
-    if isinstance(cell, str):
-        return _clean_text(cell)
     if isinstance(cell, bool):
         return "TRUE" if cell else "FALSE"
     if isinstance(cell, dt.datetime):

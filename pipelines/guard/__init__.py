@@ -97,22 +97,28 @@ def _as_text(head: bytes) -> str | None:
         return head.decode("cp1252", errors="replace")  # a legacy code page
 
 
-def check(path: Path, limits: Limits) -> str:
+def check(path: Path, limits: Limits, data: bytes | None = None) -> str:
     """The file's format (``xlsx``, ``xls`` or ``ods``) once it passed every check.
 
-    Raises :class:`UnreadableFile` or :class:`UnsafeFile` (see the module docstring).
+    ``data``, when given, is the file's content (already read by the caller). Raises
+    :class:`UnreadableFile` or :class:`UnsafeFile` (see the module docstring).
     """
     from pipelines.guard import archive, ole2  # they import this package's errors
 
-    size = path.stat().st_size
-    with open(path, "rb") as fh:
-        head = fh.read(4096)
+    size = path.stat().st_size if data is None else len(data)
+    if data is None and size <= limits.max_file_bytes:
+        data = path.read_bytes()  # read once: every check below looks at all of it
+    if data is None:  # too large to read whole: its first bytes still say what it is
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    else:
+        head = data[:4096]
     kind = sniff(head)
     if size > limits.max_file_bytes:
         raise UnsafeFile(f"the file is {size / 2**20:.0f} MB, more than the "
                          f"{limits.max_file_mb:g} MB a submission may be: remove pictures and "
                          "embedded files (or split it) and resend")
     if kind == "ole2":
-        ole2.check(path, limits)
+        ole2.check(path, limits, data)
         return "xls"
-    return archive.check(path, limits)
+    return archive.check(path, limits, data)

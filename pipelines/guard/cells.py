@@ -12,6 +12,11 @@ Each part of a zip is streamed through one scanner (:meth:`Plan.scanner`) as it 
 - the .ods ``content.xml`` (:mod:`pipelines.guard.ods`): row and column repeats expanded
   arithmetically, so a repeated row of values counts as every row it stands for.
 
+Worksheets written as Excel, LibreOffice and openpyxl write them (``<c r="A1" ...>``) are
+scanned with a few regex passes over each piece, whose totals equal the tag-by-tag scan's;
+any other shape, and any piece where a limit breaks, is scanned tag by tag, which names the
+culprit.
+
 Bad input: a value beyond ``max_rows``/``max_columns`` (or outside Excel's grid), used ranges
 adding up to more than ``max_cells``, absurd shared-string counts, two sheets with the same
 name or part, DTDs and entities, and tags that never end raise ``UnsafeFile`` naming the
@@ -42,6 +47,16 @@ _REF = re.compile(rb"([A-Za-z]{1,3})(\d{1,7})")
 _SST = re.compile(rb"<" + NS + rb"sst(?=[\s>])([^>]*)>")
 _SI = re.compile(rb"<" + NS + rb"si(?=[\s/>])")
 _TAG = re.compile(rb"<" + NS + rb"(sheet|Relationship)(?=[\s/>])([^>]*)>")
+_SHARED_STRINGS = re.compile(r"sharedstrings[^/]*\.xml$")
+# The fast path of SheetScan (see SheetScan._scan_canonical): a tag _CELL could start at
+# with a namespace prefix; a <row> not written as Excel, LibreOffice and openpyxl write it
+# (r="..." first, no "<" inside the tag); and every <c> tag: a value's column and row, an
+# empty cell, or (group 3, never empty) one not written that way or in row 0.
+_PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
+_ODD_ROW = re.compile(rb'<row(?=[\s/>])(?! r="[0-9]+"[^<>]*>)')
+_CELLS = re.compile(rb'<c(?=[\s/>])(?: r="([A-Z]{1,3})((?!0+")[0-9]{1,7})"[^<>]*(?<!/)>'
+                    rb"(?!\s*</" + NS + rb'c>)| r="[A-Z]{1,3}(?!0+")[0-9]{1,7}"[^<>]*>'
+                    rb"|(?=([\s\S])))")
 
 
 def duplicate_names(names: list[str], hidden: set[str]) -> None:
@@ -73,7 +88,7 @@ class Plan:
             if part in self.sheets or (lower.startswith("xl/worksheets/") and
                                        lower.endswith(".xml")):
                 return SheetScan(part, self.sheets.get(part, part), self)
-            if re.search(r"sharedstrings[^/]*\.xml$", lower):
+            if "sharedstrings" in lower and _SHARED_STRINGS.search(lower):
                 return SharedStringsScan(part, self)
         elif part == "content.xml":
             from pipelines.guard.ods import OdsScan
@@ -100,6 +115,10 @@ class Plan:
 
     def value_at(self, label: str, row: int, column: int, note: str = "") -> None:
         """Check one value's position (1-based) against Excel's grid and the limits."""
+        limits = self.limits
+        if 0 < row <= min(EXCEL_ROWS, limits.max_rows) and \
+                0 < column <= min(EXCEL_COLUMNS, limits.max_columns):
+            return
         ref = f"{column_letters(column)}{row}{note}"
         if row > EXCEL_ROWS or column > EXCEL_COLUMNS or row < 1 or column < 1:
             raise UnsafeFile(f"sheet '{label}' addresses cell {ref}, outside Excel's grid: the "
@@ -146,7 +165,7 @@ def _xlsx_sheets(read: Callable[[str], bytes | None]) -> dict[str, str]:
 
 
 def _tags(xml: bytes, tag: bytes) -> list[tuple[bytes, bytes]]:
-    return [(m.group(1), m.group(2)) for m in _TAG.finditer(xml) if m.group(1) == tag]
+    return [found for found in _TAG.findall(xml) if found[0] == tag]
 
 
 class SheetScan(XmlScan):
@@ -160,6 +179,56 @@ class SheetScan(XmlScan):
         self.row = self.col = self.max_row = self.max_col = 0
 
     def scan(self, region: bytes) -> None:
+        if not self._scan_canonical(region):
+            self._scan_tags(region)
+
+    def _scan_canonical(self, region: bytes) -> bool:
+        """The effect of :meth:`_scan_tags` computed with a few regex passes, when every
+        ``<c>``/``<row>`` tag of ``region`` starts ``<c r="A1"``/``<row r="1"`` (as Excel,
+        LibreOffice and openpyxl write them) and nothing in it breaks a limit; else False,
+        with nothing changed, and the tag-by-tag scan decides (and names the first culprit).
+
+        _CELL matches at a ``<``, an optional prefix, then ``c`` or ``row`` (a candidate).
+        With no prefixed candidate (_PREFIXED) and every other one a canonical tag holding no
+        ``<`` (_ODD_ROW, _CELLS), _CELL matches exactly those tags, with the same ``r``, and
+        _CELLS sees every ``<c>`` tag once. The running maxima only grow, so the limits and
+        the area checked at the region's maxima fail exactly when a per-cell check would.
+        """
+        if _PREFIXED.search(region) or _ODD_ROW.search(region):
+            return False
+        found = _CELLS.findall(region)
+        letters, numbers, odd = zip(*found, strict=True) if found else ((), (), ())
+        if any(odd):
+            return False
+        values = len(letters) - letters.count(b"")  # empty cells capture nothing
+        if values:
+            rows, columns = set(numbers), set(letters)
+            rows.discard(b"")
+            columns.discard(b"")
+            top, right = max(map(int, rows)), max(map(column_number, columns))
+            limits = self.plan.limits
+            if top > min(EXCEL_ROWS, limits.max_rows) or \
+                    right > min(EXCEL_COLUMNS, limits.max_columns):
+                return False
+            max_row, max_col = max(top, self.max_row), max(right, self.max_col)
+            if (max_row, max_col) != (self.max_row, self.max_col) and \
+                    max_row * max_col + self.plan.area > limits.max_cells:
+                return False
+            self.max_row, self.max_col = max_row, max_col
+            self.plan.add_cells(values, self.label)
+        last_row, last_cell = region.rfind(b'<row r="'), region.rfind(b'<c r="')
+        if last_row >= 0:
+            self.row = int(region[last_row + 8:region.index(b'"', last_row + 8)])
+        if last_row > last_cell:
+            self.col = 0
+        elif last_cell >= 0:
+            end = last_cell + 6
+            while region[end] > 0x40:  # the column letters, then the row's digits
+                end += 1
+            self.col = column_number(region[last_cell + 6:end])
+        return True
+
+    def _scan_tags(self, region: bytes) -> None:
         cells = 0
         for m in _CELL.finditer(region):
             kind, ref, slash, closed = m.groups()

@@ -28,11 +28,14 @@ _PASSWORD = "the file is password protected: send it without a password"
 # formatting only and are skipped by readers, as they are here.
 _VALUE_RECORDS = {0x0006, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E, 0x00D6}
 _MULRK, _BOF, _EOF, _FILEPASS, _BOUNDSHEET, _SST = 0x00BD, 0x0809, 0x000A, 0x002F, 0x0085, 0x00FC
+_RECORD = struct.Struct("<HH")  # a record's type and length; a value's row and column
+_COLUMN = struct.Struct("<H")
 
 
-def check(path: Path, limits: Limits) -> None:
-    """Raise unless ``path`` is an unencrypted .xls workbook within ``limits``."""
-    doc = _Compound(path.read_bytes())
+def check(path: Path, limits: Limits, data: bytes | None = None) -> None:
+    """Raise unless ``path`` (whose content ``data`` may be, already read) is an unencrypted
+    .xls workbook within ``limits``."""
+    doc = _Compound(path.read_bytes() if data is None else data)
     names = doc.streams()
     if "EncryptedPackage" in names or "EncryptionInfo" in names:
         raise UnreadableFile(_PASSWORD)
@@ -129,14 +132,27 @@ def _walk(stream: bytes, limits: Limits) -> None:
     names: list[str] = []
     hidden: set[str] = set()
     label, max_row, max_col, depth, pos = "", 0, 0, 0, 0
-    while pos + 4 <= len(stream):
+    end, unpack, most = len(stream), _RECORD.unpack_from, limits.max_cells
+    while pos + 4 <= end:
         start = pos
-        kind, length = struct.unpack_from("<HH", stream, pos)
-        body = stream[pos + 4:pos + 4 + length]
+        kind, length = unpack(stream, pos)
         pos += 4 + length
-        if kind == _FILEPASS:
+        size = min(length, end - start - 4)  # of the record's body, which may be cut short
+        if kind in _VALUE_RECORDS or kind == _MULRK:  # most records: one check each
+            if size < 6:
+                continue
+            row, col = unpack(stream, start + 4)
+            if kind == _MULRK:
+                col = _COLUMN.unpack_from(stream, start + 4 + size - 2)[0]
+            plan.cells += 1
+            if plan.cells > most:
+                plan.add_cells(0, label or "?")  # raises, naming the sheet
+            if row + 1 > max_row or col + 1 > max_col:
+                plan.value_at(label or "?", row + 1, col + 1)
+                max_row, max_col = max(row + 1, max_row), max(col + 1, max_col)
+        elif kind == _FILEPASS:
             raise UnreadableFile(_PASSWORD)
-        if kind == _BOF:
+        elif kind == _BOF:
             depth += 1
             if depth == 1:
                 label, max_row, max_col = sheets.get(start, ""), 0, 0
@@ -145,7 +161,8 @@ def _walk(stream: bytes, limits: Limits) -> None:
             if depth == 0 and label:
                 plan.add_area(label, max_row, max_col)
                 label = ""
-        elif kind == _BOUNDSHEET and len(body) >= 8:
+        elif kind == _BOUNDSHEET and size >= 8:
+            body = stream[start + 4:start + 4 + length]
             name = _sheet_name(body)
             names.append(name)
             offset = struct.unpack_from("<L", body)[0]
@@ -156,21 +173,13 @@ def _walk(stream: bytes, limits: Limits) -> None:
             sheets[offset] = name
             if body[4] & 3:
                 hidden.add(name)
-        elif kind == _SST and len(body) >= 8:
-            total, unique = struct.unpack_from("<LL", body)
+        elif kind == _SST and size >= 8:
+            total, unique = struct.unpack_from("<LL", stream, start + 4)
             if unique > limits.max_shared_strings or total > limits.max_cells:
                 raise UnsafeFile(f"the shared-strings table declares {unique:,} texts "
                                  f"({total:,} uses), more than the "
                                  f"{limits.max_shared_strings:,} a submission may hold: the "
                                  "file is crafted or damaged; save it again from Excel")
-        elif (kind in _VALUE_RECORDS or kind == _MULRK) and len(body) >= 6:
-            row, col = struct.unpack_from("<HH", body)
-            if kind == _MULRK:
-                col = struct.unpack_from("<H", body, len(body) - 2)[0]
-            plan.add_cells(1, label or "?")
-            if row + 1 > max_row or col + 1 > max_col:
-                plan.value_at(label or "?", row + 1, col + 1)
-                max_row, max_col = max(row + 1, max_row), max(col + 1, max_col)
     cells.duplicate_names(names, hidden)
 
 

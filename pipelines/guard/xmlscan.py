@@ -24,13 +24,35 @@ _OPEN_CELL = re.compile(rb"<" + NS + rb"(?:c|table-cell|covered-table-cell)(?:\s
                         rb"(?<!/)>\s*")
 
 
+@functools.lru_cache(maxsize=64)
+def _attr_pattern(name: str) -> re.Pattern[bytes]:
+    return re.compile(re.escape(name.encode()) + rb"\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+
+
+_NAME_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+
+
 def attr(attrs: bytes, name: str) -> str | None:
     """The value of attribute ``name`` (any namespace prefix) in a tag's attribute bytes."""
-    found = re.search(rb"(?<![\w:.-])" + NS + re.escape(name.encode()) +
-                      rb"\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", attrs)
-    if found is None:
-        return None
-    return html.unescape((found.group(1) or found.group(2) or b"").decode("utf-8", "replace"))
+    pattern, at = _attr_pattern(name), 0
+    while (found := pattern.search(attrs, at)) is not None:
+        at = found.start()
+        if at == 0 or attrs[at - 1] not in _NAME_BYTES and (
+                attrs[at - 1] != 0x3A or _after_prefix(attrs, at)):
+            text = (found.group(1) or found.group(2) or b"").decode("utf-8", "replace")
+            return html.unescape(text) if "&" in text else text
+        at += 1
+    return None
+
+
+def _after_prefix(attrs: bytes, at: int) -> bool:
+    """Whether the ``:`` before ``at`` ends one namespace prefix that starts an attribute:
+    with the name's own test in :func:`attr`, what ``(?<![\\w:.-])(?:[\\w.-]+:)?`` before
+    the name means, the name being found first by its bytes."""
+    start = at - 1
+    while start > 0 and attrs[start - 1] in _NAME_BYTES:
+        start -= 1
+    return start < at - 1 and (start == 0 or attrs[start - 1] != 0x3A)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -96,7 +118,8 @@ class XmlScan(NullScan):
     def finish(self) -> None:
         if not self.started:
             self._start(self.tail)
-        self._check(self.tail)
+        if self.tail:  # an empty region holds nothing to check or scan
+            self._check(self.tail)
         self.tail = b""
         self.done()
 
