@@ -69,12 +69,12 @@ def warehouse_url(request: pytest.FixtureRequest, tmp_path) -> str:
 @pytest.fixture(autouse=True)
 def _no_dagster_state_storage_leak():
     """Dagster keeps the defs-state storage of an instance used as a context manager in a
-    process-wide ContextVar; an instance a test disposed must not serve the next test."""
+    process-wide ContextVar, and a context that entered an instance but was never exited
+    (a sensor or schedule context built in a test) leaves it there after the instance is
+    gone: the next use fails with "Attempted to resolve undefined DagsterInstance weakref".
+    Every test starts and ends with none set; nothing here needs one across tests."""
     from dagster._core.storage.defs_state.base import _current_storage
 
-    token = _current_storage.set(None)
+    _current_storage.set(None)
     yield
-    try:
-        _current_storage.reset(token)
-    except ValueError:
-        _current_storage.set(None)
+    _current_storage.set(None)
