@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from pipelines import schemas, spec
@@ -51,29 +52,42 @@ def supersede(results: list[FileResult]) -> None:
                 f"{latest.get('document_date') or 'no date'})")
 
 
-def _plan_keys(results: Iterable[FileResult]) -> dict[str, tuple[dict, dict, dict]]:
-    """Region -> (plan submission, programme codes, programme names) of its current plan."""
+class _Plan:
+    """A region's current plan: its submission, and its programmes by folded code and (built
+    on first use) by folded name; a later programme with the same key wins."""
+
+    def __init__(self, sub: dict, rows: list[dict]) -> None:
+        self.sub, self._rows = sub, rows
+        self.codes = {spec.fold(r["program_code"]): r for r in rows if r.get("program_code")}
+        self._names: dict[str, dict] | None = None
+
+    def by_name(self, name: object) -> dict | None:
+        if self._names is None:
+            self._names = {spec.fold(r["program_name"]): r for r in self._rows
+                           if r.get("program_name")}
+        return self._names.get(spec.fold(name))
+
+
+def _plan_keys(results: Iterable[FileResult]) -> dict[str, _Plan]:
+    """Region -> its current plan."""
     plans = {}
     for res in results:
         sub = res.submission
         if sub["kind"] == "masterplan" and sub["status"] == "loaded":
-            rows = res.rows.get("masterplan", [])
-            codes = {spec.fold(r["program_code"]): r for r in rows if r.get("program_code")}
-            names = {spec.fold(r["program_name"]): r for r in rows if r.get("program_name")}
-            plans[sub["region_code"]] = (sub, codes, names)
+            plans[sub["region_code"]] = _Plan(sub, res.rows.get("masterplan", []))
     return plans
 
 
-def _not_in_plan(res: FileResult, plans: dict) -> list[Reject]:
+def _not_in_plan(res: FileResult, plans: dict[str, _Plan]) -> list[Reject]:
     plan = plans.get(res.submission["region_code"])
     if plan is None:
         return []
-    plan_sub, codes, names = plan
+    codes = plan.codes
     rejects = []
     for rec in res.rows.get("evaluation", []):
         code, name = rec.get("program_code"), rec.get("program_name")
         hit = (codes.get(spec.fold(code)) if code else None) or \
-            (names.get(spec.fold(name)) if name else None)
+            (plan.by_name(name) if name else None)
         if hit is not None:
             rec["program_code"] = rec.get("program_code") or hit.get("program_code")
             continue
@@ -83,7 +97,7 @@ def _not_in_plan(res: FileResult, plans: dict) -> list[Reject]:
             rec["sheet"], rec["row_number"], "program_code" if code else "program_name",
             "program_not_in_plan", show(code or name),
             f"programme '{code or name}' is not in the current master plan "
-            f"({plan_sub['source_path']}); use the plan's programme code"))
+            f"({plan.sub['source_path']}); use the plan's programme code"))
     return rejects
 
 
@@ -94,6 +108,25 @@ def _reject_rows(res: FileResult, rejects: list[Reject], cohort_year: int | None
              "row_number": r.row_number, "column_name": r.column_name,
              "check_name": r.check_name, "value": r.value, "message": r.message}
             for r in rejects]
+
+
+def _frame(chunks: list[tuple[list[dict], dict]]) -> pd.DataFrame:
+    """The frame of ``{**row, **lineage}`` for every row of every (rows, lineage) chunk.
+
+    Built without a merged dict per row: the rows make one frame, the lineage one row per
+    chunk, repeated over the chunk's rows. Each column gets the dtype and values it would get
+    from the merged dicts (pandas infers a column from the values it holds); only the order
+    of the columns may differ.
+    """
+    frame = pd.DataFrame([row for rows, _ in chunks for row in rows])
+    lineage = pd.DataFrame([lin for _, lin in chunks])
+    if frame.columns.intersection(lineage.columns).size:  # a row key the lineage overrides
+        return pd.DataFrame([{**row, **lin} for rows, lin in chunks for row in rows])
+    spread = lineage.take(np.repeat(np.arange(len(chunks)), [len(rows) for rows, _ in chunks]))
+    spread.index = frame.index
+    for key in spread.columns:
+        frame[key] = spread[key]
+    return frame
 
 
 def build_tables(results: list[FileResult],
@@ -107,7 +140,7 @@ def build_tables(results: list[FileResult],
             if res.submission["kind"] == "evaluation" and res.submission["status"] == "loaded":
                 res.rejects.extend(_not_in_plan(res, plans))
     tables: dict[str, list[dict]] = defaultdict(list)
-    records: dict[str, list[dict]] = defaultdict(list)
+    chunks: dict[str, list[tuple[list[dict], dict]]] = defaultdict(list)
     bad_rows: dict[str, set] = defaultdict(set)  # submission -> {(sheet, row)}
     bad_cells: set[tuple] = set()  # cells already refused by parsing: no second message
     for res in results:
@@ -125,37 +158,42 @@ def build_tables(results: list[FileResult],
         for kind, rows in res.rows.items():
             if kind in ("masterplan", "evaluation", "score"):
                 lineage.update(cohort_year=cohort_year, region_code=sub["region_code"],
-                             plan_version=sub.get("version") or 1,
-                             evaluation_year=sub.get("evaluation_year"))
+                               plan_version=sub.get("version") or 1,
+                               evaluation_year=sub.get("evaluation_year"))
             # one frame per table for the whole cohort: a frame per file costs more than
             # reading the file
-            records[kind].extend({**row, **lineage} for row in rows)
+            parts = chunks[kind]  # (in the order the kinds first appear)
+            if rows:
+                parts.append((rows, dict(lineage)))
     by_sub = {r.submission["submission_id"]: r for r in results}
-    for kind, rows in records.items():
-        if not rows:
+    for kind, parts in chunks.items():
+        if not parts:
             continue
         name, schema = _TABLE_OF[kind]
-        frame = pd.DataFrame(rows)
-        failures = schemas.validate(schemas.typed(frame, schema), schema)
-        for f in failures:
-            row = frame.loc[f.index]
-            res = by_sub[row["submission_id"]]
-            if (row["submission_id"], row["sheet"], row["row_number"], f.column) in bad_cells:
+        frame = _frame(parts)
+        full = schemas.typed(frame, schema)
+        failures = schemas.validate(full, schema)
+        where = frame.loc[[f.index for f in failures], ["submission_id", "sheet", "row_number"]]
+        for f, sub_id, sheet, row_number in zip(failures, *(where[c].tolist() for c in where),
+                                                strict=True):
+            if (sub_id, sheet, row_number, f.column) in bad_cells:
                 continue
-            rej = Reject(row["sheet"], int(row["row_number"]), f.column, f.check,
-                         show(f.value), f.message)
-            tables["rejected_row"].extend(_reject_rows(res, [rej], cohort_year))
-            bad_rows[row["submission_id"]].add((rej.sheet, rej.row_number))
-        clean_mask = [(s, (sh, rn)) for s, sh, rn in
-                      zip(frame["submission_id"], frame["sheet"], frame["row_number"],
-                          strict=True)]
-        keep = [key not in bad_rows[s] for s, key in clean_mask]
-        clean = frame[keep].copy()
-        typed = schemas.typed(clean, schema)
+            rej = Reject(sheet, int(row_number), f.column, f.check, show(f.value), f.message)
+            tables["rejected_row"].extend(_reject_rows(by_sub[sub_id], [rej], cohort_year))
+            bad_rows[sub_id].add((rej.sheet, rej.row_number))
+        keep = np.ones(len(frame), dtype=bool)
+        suspect = np.flatnonzero(frame["submission_id"].isin(
+            [s for s, bad in bad_rows.items() if bad]).to_numpy(dtype=bool))
+        for i, s, sheet, row_number in zip(
+                suspect.tolist(), frame["submission_id"].take(suspect).tolist(),
+                frame["sheet"].take(suspect).tolist(),
+                frame["row_number"].take(suspect).tolist(), strict=True):
+            keep[i] = (sheet, row_number) not in bad_rows[s]
+        typed = full[keep]
         for col in ("submission_id", "sheet", "row_number", "cohort_year", "region_code",
                     "plan_version", "evaluation_year", "source", "legal_basis"):
-            if col in clean and col not in typed:
-                typed[col] = clean[col]
+            if col in frame and col not in typed:
+                typed[col] = frame[col][keep]
         tables[name] = typed  # type: ignore[assignment]
     subs = [r.submission for r in results]
     for sub in subs:

@@ -23,12 +23,19 @@ def copy_statement(table: sa.Table) -> sql.Composed:
 
 
 def copy_rows(conn: sa.Connection, table: sa.Table,
-              rows: Sequence[Mapping[str, Any]]) -> int:
-    """Load ``rows`` (dicts keyed by column name) into ``table`` inside ``conn``'s transaction."""
+              rows: Sequence[Sequence[Any]] | Sequence[Mapping[str, Any]]) -> int:
+    """Load ``rows`` into ``table`` inside ``conn``'s transaction.
+
+    A row is a tuple of values in the order of ``table.columns`` (what
+    :func:`pipelines.warehouse._rows` gives), or a mapping keyed by column name (an absent
+    key is NULL).
+    """
     if conn.dialect.name != "postgresql" or conn.dialect.driver != "psycopg":
         raise ValueError(f"COPY needs postgresql+psycopg, not {conn.dialect.name}+"
                          f"{conn.dialect.driver}")
     names = [c.name for c in table.columns]
+    if rows and isinstance(rows[0], Mapping):
+        rows = [[row.get(n) for n in names] for row in rows]  # type: ignore[union-attr]
     driver_conn = conn.connection.driver_connection  # psycopg.Connection, same transaction
     if driver_conn is None:
         raise RuntimeError("the SQLAlchemy connection has no live driver connection")
@@ -37,7 +44,7 @@ def copy_rows(conn: sa.Connection, table: sa.Table,
     try:
         with driver_conn.cursor() as cur, cur.copy(statement) as copy:
             for row in rows:
-                copy.write_row([row.get(n) for n in names])
+                copy.write_row(row)
     except dbapi.Error as exc:
         # The same exception classes as executemany raises (sa.exc.IntegrityError, ...).
         raise sa.exc.DBAPIError.instance(

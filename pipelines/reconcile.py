@@ -28,6 +28,7 @@ give empty results, never errors.
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 TIMELINE_STATUSES = ("within", "crosses_boundary", "beyond_last_period", "no_plan_for_years")
@@ -81,44 +82,120 @@ def timeline(start: int, end: int, periods: list[Period]) -> tuple[str, list[Per
 
 def _periods_by_region(periods: pd.DataFrame) -> dict[str, list[Period]]:
     out: dict[str, list[Period]] = {}
-    for row in periods.itertuples(index=False):
-        out.setdefault(row.region_code, []).append(
-            Period(row.document_type, int(row.start_year), int(row.end_year)))
+    if periods.empty:
+        return out
+    for region, doc, start, end in zip(
+            periods["region_code"].tolist(), periods["document_type"].tolist(),
+            periods["start_year"].tolist(), periods["end_year"].tolist(), strict=True):
+        out.setdefault(region, []).append(Period(doc, int(start), int(end)))
     for plist in out.values():
         plist.sort(key=lambda p: (p.start_year, p.end_year))
     return out
 
 
-def _history(evals: pd.DataFrame) -> dict[tuple[str, str], list[tuple[int, float]]]:
-    """(region, programme) -> its (evaluation year, progress) in year order."""
-    out: dict[tuple[str, str], list[tuple[int, float]]] = {}
-    if evals.empty:
-        return out
-    ordered = evals.sort_values(["region_code", "program_code", "evaluation_year"],
-                                kind="stable")
-    for region, code, year, pct in zip(
-            ordered["region_code"].tolist(), ordered["program_code"].tolist(),
-            ordered["evaluation_year"].tolist(), ordered["progress_pct"].tolist(), strict=True):
-        out.setdefault((region, code), []).append((int(year), float(pct)))
-    return out
+def _blocks(plist: list[Period]) -> list[list[int]]:
+    """The region's covered years as disjoint runs [first, last] (adjacent periods merge)."""
+    blocks: list[list[int]] = []
+    for p in plist:  # sorted by start year
+        if p.end_year < p.start_year:
+            continue  # covers no year
+        if blocks and p.start_year <= blocks[-1][1] + 1:
+            blocks[-1][1] = max(blocks[-1][1], p.end_year)
+        else:
+            blocks.append([p.start_year, p.end_year])
+    return blocks
 
 
-def _timeline_message(status: str, name: str, start: int, end: int,
-                      covering: list[Period], periods: list[Period]) -> str:
-    span = f"'{name}' ({start}-{end})"
+def _padded(rows: list[list[tuple[int, int]]]) -> tuple[np.ndarray, np.ndarray]:
+    """Per region (one row each, plus an empty last row) its (start, end) pairs, padded with
+    pairs that overlap and contain nothing."""
+    width = max([len(r) for r in rows] + [1])
+    lo = np.full((len(rows) + 1, width), np.iinfo(np.int64).max, dtype=np.int64)
+    hi = np.full((len(rows) + 1, width), np.iinfo(np.int64).min, dtype=np.int64)
+    for i, row in enumerate(rows):
+        for k, (s, e) in enumerate(row):
+            lo[i, k], hi[i, k] = s, e
+    return lo, hi
+
+
+def _timelines(regions: list, starts: list[int], ends: list[int],
+               by_region: dict[str, list[Period]]) -> tuple[list[str], list[int], list[tuple]]:
+    """:func:`timeline` for every programme at once.
+
+    The same rules, on arrays: a programme's years are all covered exactly when one run of
+    consecutive covered years (:func:`_blocks`) holds them. Returns the statuses, and for each
+    programme an index into the distinct (region, covering periods) pairs, also returned.
+    """
+    keys = list(by_region)
+    plists = [by_region[k] for k in keys]
+    where = {k: i for i, k in enumerate(keys)}
+    sel = np.array([where.get(r, len(keys)) for r in regions], dtype=np.int64)
+    start = np.array(starts, dtype=np.int64)[:, None]
+    end = np.array(ends, dtype=np.int64)[:, None]
+    p_lo, p_hi = _padded([[(p.start_year, p.end_year) for p in pl] for pl in plists])
+    b_lo, b_hi = _padded([[(s, e) for s, e in _blocks(pl)] for pl in plists])
+    last_end = np.array([max(p.end_year for p in pl) for pl in plists] + [0], dtype=np.int64)
+    lo, hi = p_lo[sel], p_hi[sel]
+    overlap = (lo <= end) & (hi >= start)
+    within = ((lo <= start) & (end <= hi)).any(axis=1)
+    covered = ((b_lo[sel] <= start) & (end <= b_hi[sel])).any(axis=1)
+    start, end = start[:, 0], end[:, 0]
+    status = np.select(
+        [sel == len(keys), end > last_end[sel], (start <= end) & ~covered, within],
+        ["no_plan_for_years", "beyond_last_period", "no_plan_for_years", "within"],
+        "crosses_boundary").tolist()
+    uniq, inverse = np.unique(np.column_stack([sel, overlap]), axis=0, return_inverse=True)
+    padded = [*plists, []]
+    pairs = [(padded[row[0]], tuple(padded[row[0]][k] for k in np.flatnonzero(row[1:])))
+             for row in uniq]
+    return status, inverse.reshape(-1).tolist(), pairs
+
+
+class _History:
+    """Evaluations grouped by (region, programme code), each group in year order."""
+
+    def __init__(self, evals: pd.DataFrame) -> None:
+        self.group: dict[tuple, int] = {}
+        self.years: list[int] = []
+        self.pcts: list[float] = []
+        if evals.empty:
+            return
+        ordered = evals.sort_values(["region_code", "program_code", "evaluation_year"],
+                                    kind="stable")
+        regions = np.array(ordered["region_code"].tolist(), dtype=object)
+        codes = np.array(ordered["program_code"].tolist(), dtype=object)
+        self.years = [int(y) for y in ordered["evaluation_year"].tolist()]
+        self.pcts = [float(p) for p in ordered["progress_pct"].tolist()]
+        new = np.ones(len(regions), dtype=bool)
+        new[1:] = (regions[1:] != regions[:-1]) | (codes[1:] != codes[:-1])
+        first = np.flatnonzero(new)
+        years = np.array(self.years, dtype=np.int64)
+        pcts = np.array(self.pcts, dtype=np.float64)
+        back = np.zeros(len(regions), dtype=bool)
+        back[1:] = ~new[1:] & (pcts[1:] < pcts[:-1])
+        self.lo = first.tolist()
+        self.hi = [*first[1:].tolist(), len(regions)]
+        self.min_year = np.minimum.reduceat(years, first).tolist()
+        self.max_year = np.maximum.reduceat(years, first).tolist()
+        self.backwards = np.logical_or.reduceat(back, first).tolist()
+        self.group = {(regions[i], codes[i]): g for g, i in enumerate(self.lo)}
+
+
+def _timeline_message(status: str, covering: tuple[Period, ...],
+                      periods: list[Period]) -> str:
+    """What follows "'<programme name>' (<start>-<end>)" in the programme's message."""
     if status == "within":
-        return f"{span} lies within {covering[0].label}."
+        return f" lies within {covering[0].label}."
     if status == "crosses_boundary":
         docs = ", ".join(p.label for p in covering)
-        return (f"{span} spans {docs}: carry it into the next plan document's programmes "
-                "and budget.")
+        return f" spans {docs}: carry it into the next plan document's programmes and budget."
     if status == "beyond_last_period":
         last = max(periods, key=lambda p: p.end_year)
-        return (f"{span} runs past the last known plan ({last.label}): confirm it in the next "
-                "RPJMD or shorten it.")
+        return (f" runs past the last known plan ({last.label}): confirm it in the next RPJMD "
+                "or shorten it.")
     if not periods:
-        return f"{span}: no RPJMD/RPD is known for this region; send the plan periods."
-    return f"{span} has years with no RPJMD/RPD: check the plan periods or the programme years."
+        return ": no RPJMD/RPD is known for this region; send the plan periods."
+    return " has years with no RPJMD/RPD: check the plan periods or the programme years."
 
 
 def reconcile(programs: pd.DataFrame, periods: pd.DataFrame,
@@ -127,6 +204,8 @@ def reconcile(programs: pd.DataFrame, periods: pd.DataFrame,
 
     ``programs`` has the columns of ``masterplan_program``, ``periods`` of ``rpjmd_period``,
     ``results`` of ``evaluation_result`` (``program_code`` already matched to the plan).
+    Timelines and evaluation histories are computed on arrays; rows and messages are then
+    assembled programme by programme, findings in the order they are found.
     """
     if programs.empty:
         return (pd.DataFrame(columns=ALIGNMENT_COLUMNS), pd.DataFrame(columns=FINDING_COLUMNS))
@@ -134,77 +213,87 @@ def reconcile(programs: pd.DataFrame, periods: pd.DataFrame,
     evals = results.dropna(subset=["program_code"]) if not results.empty else results
     as_of = (results.groupby(["cohort_year", "region_code"])["evaluation_year"].max().to_dict()
              if not results.empty else {})
-    history = _history(evals)
-    rows, findings = [], []
-    for p in programs.itertuples(index=False):
-        start, end = int(p.start_year), int(p.end_year)
-        plist = by_region.get(p.region_code, [])
-        status, covering = timeline(start, end, plist)
-        lineage = {"submission_id": p.submission_id, "sheet": p.sheet,
-                   "row_number": p.row_number}
-        base = {"cohort_year": p.cohort_year, "region_code": p.region_code,
-                "program_code": p.program_code, **lineage}
-
-        mine: list[dict] = []
-
-        def find(kind: str, message: str, year: int | None = None) -> None:
-            mine.append({**base, "finding": kind, "severity": SEVERITY[kind],  # noqa: B023
-                         "evaluation_year": year, "message": message})
-
-        message = _timeline_message(status, p.program_name, start, end, covering, plist)
+    hist = _History(evals)
+    years, pcts = hist.years, hist.pcts
+    cohorts, regions, codes, names, horizons = (programs[c].tolist() for c in (
+        "cohort_year", "region_code", "program_code", "program_name", "horizon"))
+    starts = [int(v) for v in programs["start_year"].tolist()]
+    ends = [int(v) for v in programs["end_year"].tolist()]
+    statuses, pair_of, pairs = _timelines(regions, starts, ends, by_region)
+    docs = ["; ".join(p.label for p in covering) or None for _, covering in pairs]
+    endings: dict[tuple[str, int], str] = {}  # (status, pair) -> end of the message
+    messages, qw_outs, deliveries, severities = [], [], [], []
+    stats: list[tuple] = []  # per programme: evaluations, first/last year, last %, ...
+    findings: list[tuple] = []  # (programme, finding, severity, evaluation year, message)
+    for i, (cohort, region, code, name, horizon, start, end, status, pair) in enumerate(zip(
+            cohorts, regions, codes, names, horizons, starts, ends, statuses, pair_of,
+            strict=True)):
+        n_found, error = len(findings), False
+        ending = endings.get((status, pair))
+        if ending is None:
+            ending = endings[status, pair] = _timeline_message(status, pairs[pair][1],
+                                                               pairs[pair][0])
+        message = f"'{name}' ({start}-{end}){ending}"
         if status != "within":
-            find(status, message)
-        qw_out = p.horizon == "Quick Win" and status != "within"
+            findings.append((i, status, SEVERITY[status], None, message))
+            error = SEVERITY[status] == "error"
+        qw_out = horizon == "Quick Win" and status != "within"
         if qw_out:
-            find("quick_win_outside_period",
-                 f"quick win '{p.program_name}' is not inside one plan period: a quick win "
-                 "should deliver within the current RPJMD/RPD.")
-        hist = history.get((p.region_code, p.program_code), [])
+            findings.append((i, "quick_win_outside_period",
+                             SEVERITY["quick_win_outside_period"], None,
+                             f"quick win '{name}' is not inside one plan period: a quick win "
+                             "should deliver within the current RPJMD/RPD."))
         n_eval, first_y, last_y, last_pct, backwards, outside = 0, None, None, None, False, 0
-        if hist:
-            n_eval = len(hist)
-            first_y, last_y, last_pct = hist[0][0], hist[-1][0], hist[-1][1]
-            prev: tuple[int, float] | None = None
-            for y, pct in hist:
-                if y < start or y > end:
-                    outside += 1
-                    find("evaluated_outside_span",
-                         f"'{p.program_name}' was evaluated in {y}, outside its years "
-                         f"{start}-{end}: check the programme years or the evaluation.", y)
-                if prev is not None and pct < prev[1]:
-                    backwards = True
-                    find("progress_backwards",
-                         f"progress of '{p.program_name}' went from {prev[1]:g}% in {prev[0]} "
-                         f"to {pct:g}% in {y}: correct the figure or explain the setback.", y)
-                prev = (y, pct)
-        region_as_of = as_of.get((p.cohort_year, p.region_code))
+        g = hist.group.get((region, code))
+        if g is not None:
+            lo, hi = hist.lo[g], hist.hi[g]
+            n_eval, first_y, last_y, last_pct = hi - lo, years[lo], years[hi - 1], pcts[hi - 1]
+            backwards = hist.backwards[g]
+            if backwards or hist.min_year[g] < start or hist.max_year[g] > end:
+                for j in range(lo, hi):
+                    y, pct = years[j], pcts[j]
+                    if y < start or y > end:
+                        outside += 1
+                        findings.append((i, "evaluated_outside_span",
+                                         SEVERITY["evaluated_outside_span"], y,
+                                         f"'{name}' was evaluated in {y}, outside its years "
+                                         f"{start}-{end}: check the programme years or the "
+                                         "evaluation."))
+                    if j > lo and pct < pcts[j - 1]:
+                        findings.append((i, "progress_backwards", SEVERITY["progress_backwards"],
+                                         y, f"progress of '{name}' went from {pcts[j - 1]:g}% in "
+                                            f"{years[j - 1]} to {pct:g}% in {y}: correct the "
+                                            "figure or explain the setback."))
+        region_as_of = as_of.get((cohort, region))
         delivery = "not_due"
         if region_as_of is not None and end < region_as_of:
             if n_eval == 0:
-                delivery = "unreported"
-                find("unreported", f"'{p.program_name}' ended in {end} and was never reported "
-                                   "on: report its final status in the next evaluation.")
+                delivery, error = "unreported", True
+                findings.append((i, "unreported", SEVERITY["unreported"], None,
+                                 f"'{name}' ended in {end} and was never reported on: report "
+                                 "its final status in the next evaluation."))
             elif last_pct is not None and last_pct < 100:
-                delivery = "overdue"
-                find("overdue", f"'{p.program_name}' should have finished in {end} but was "
-                                f"at {last_pct:g}% in {last_y}: set a new end year or close "
-                                "it.")
+                delivery, error = "overdue", True
+                findings.append((i, "overdue", SEVERITY["overdue"], None,
+                                 f"'{name}' should have finished in {end} but was at "
+                                 f"{last_pct:g}% in {last_y}: set a new end year or close it."))
             else:
                 delivery = "completed"
         elif last_pct is not None and last_pct >= 100:
             delivery = "completed"
         elif n_eval:
             delivery = "in_progress"
-        findings.extend(mine)
-        worst = {f["severity"] for f in mine}
-        severity = "error" if "error" in worst else ("warning" if worst else "ok")
-        rows.append({**base, "program_name": p.program_name, "dimension": p.dimension,
-                     "horizon": p.horizon, "start_year": start, "end_year": end,
-                     "plan_documents": "; ".join(c.label for c in covering) or None,
-                     "status": status, "quick_win_outside_period": qw_out,
-                     "evaluations": n_eval, "first_evaluation_year": first_y,
-                     "last_evaluation_year": last_y, "last_progress_pct": last_pct,
-                     "progress_backwards": backwards, "evaluated_outside_span": outside,
-                     "delivery": delivery, "severity": severity, "message": message})
-    return (pd.DataFrame(rows, columns=ALIGNMENT_COLUMNS),
-            pd.DataFrame(findings, columns=FINDING_COLUMNS))
+        messages.append(message)
+        qw_outs.append(qw_out)
+        deliveries.append(delivery)
+        severities.append("error" if error else ("warning" if len(findings) > n_found
+                                                 else "ok"))
+        stats.append((n_eval, first_y, last_y, last_pct, backwards, outside))
+    lineage = [programs[c].tolist() for c in ("submission_id", "sheet", "row_number")]
+    rows = zip(cohorts, regions, codes, names, programs["dimension"].tolist(), horizons, starts,
+               ends, [docs[p] for p in pair_of], statuses, qw_outs, *zip(*stats, strict=True),
+               deliveries, severities, messages, *lineage, strict=True)
+    found = [(cohorts[i], regions[i], codes[i], kind, severity, year, message,
+              *(col[i] for col in lineage)) for i, kind, severity, year, message in findings]
+    return (pd.DataFrame(list(rows), columns=ALIGNMENT_COLUMNS),
+            pd.DataFrame(found, columns=FINDING_COLUMNS))

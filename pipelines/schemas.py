@@ -45,13 +45,14 @@ def _year_order(df: pd.DataFrame) -> pd.Series:
     return (df["end_year"] >= df["start_year"]).fillna(True).astype(bool)
 
 
+_DIMENSION_PAIRS = [f"{d}\x1f{s}" for d, subs in spec.DIMENSIONS.items() for s in subs]
+
+
 def _sub_dimension_fits(df: pd.DataFrame) -> pd.Series:
-    ok = [
-        sub is None or pd.isna(sub) or dim is None or pd.isna(dim)
-        or sub in spec.DIMENSIONS.get(dim, ())
-        for dim, sub in zip(df["dimension"], df["sub_dimension"], strict=True)
-    ]
-    return pd.Series(ok, index=df.index)
+    dim, sub = df["dimension"], df["sub_dimension"]
+    # no vocabulary label holds the separator, so a pair matches only itself
+    pair = dim.astype("string") + "\x1f" + sub.astype("string")
+    return (sub.isna() | dim.isna() | pair.isin(_DIMENSION_PAIRS)).astype(bool)
 
 
 def _has_program_ref(df: pd.DataFrame) -> pd.Series:

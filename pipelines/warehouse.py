@@ -3,13 +3,17 @@
 Tables follow the contract of the design card (``region``, ``cohort_membership``,
 ``rpjmd_period``, ``submission``, ``masterplan_program``, ``evaluation_result``,
 ``rejected_row``) plus ``evaluation_score`` (index scores) and ``officer_contact`` (the only
-place contact details of regional officers are kept). Writes use SQLAlchemy Core with bound
-parameters (on PostgreSQL, ``COPY`` through psycopg: ``pipelines.pgcopy``); a cohort (or the
-reference data) is replaced inside one transaction, so a run killed mid-write leaves the
-previous contents.
+place contact details of regional officers are kept). Writes send rows as tuples built column
+by column from the frames: on SQLite, Core's compiled ``INSERT`` with bound parameters run by
+the driver's executemany (values first passed through Core's bind processors); on
+PostgreSQL, ``COPY`` through psycopg (``pipelines.pgcopy``); elsewhere, Core's executemany.
+A cohort (or the reference data) is replaced inside one transaction, so a run killed
+mid-write leaves the previous contents.
 """
 
-from collections.abc import Iterable, Mapping
+import gc
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -320,49 +324,91 @@ def _integral(value: Any) -> Any:
     return value
 
 
-def _rows(table: Table, frame: pd.DataFrame | Iterable[Mapping[str, Any]]) -> list[dict]:
-    """Rows as dicts over exactly ``table``'s columns; missing values (None, NaN, NaT, NA) as
-    None, numpy scalars as Python values.
+def _values(col: pd.Series, integral: bool) -> list:
+    """A column's values as Python objects, missing ones (None, NaN, NaT, NA) as None."""
+    values = np.array(col.to_numpy(dtype=object), dtype=object)  # a copy: never the frame's
+    missing = col.isna().to_numpy(dtype=bool)
+    if missing.any():
+        values[missing] = None
+    out = values.tolist()
+    if integral and not pd.api.types.is_integer_dtype(col.dtype):
+        out = [_integral(v) for v in out]
+    return out
+
+
+def _columns(table: Table, frame: pd.DataFrame | Iterable[Mapping[str, Any]]) -> list[list]:
+    """The values of each of ``table``'s columns, in its order (an absent column is NULL):
+    missing values (None, NaN, NaT, NA) as None, numpy scalars as Python values.
 
     Integer columns get integral floats back as ints (a column that went through a float
-    dtype), so every backend, and COPY, which parses text, stores the same values.
+    dtype), so every backend, and COPY, which parses text, stores the same values. A frame is
+    converted column by column, never row by row.
     """
     names = [c.name for c in table.columns]
-    ints = {c.name for c in table.columns if isinstance(c.type, Integer)}
+    ints = [isinstance(c.type, Integer) for c in table.columns]
     if isinstance(frame, pd.DataFrame):
         frame = frame.reindex(columns=names)
-        columns = []
-        for name in names:  # column by column: twice as fast as DataFrame.to_dict
-            col = frame[name]
-            values = col.astype(object).where(col.notna(), None).tolist()
-            if name in ints and not pd.api.types.is_integer_dtype(col.dtype):
-                values = [_integral(v) for v in values]
-            columns.append(values)
-        return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
-    rows = [{n: _plain(rec.get(n)) for n in names} for rec in frame]
-    for row in rows:
-        for name in ints:
-            row[name] = _integral(row[name])
-    return rows
+        return [_values(frame[name], integral) for name, integral in zip(names, ints,
+                                                                         strict=True)]
+    records = list(frame)
+    return [[_integral(_plain(rec.get(name))) if integral else _plain(rec.get(name))
+             for rec in records] for name, integral in zip(names, ints, strict=True)]
+
+
+def _rows(table: Table, frame: pd.DataFrame | Iterable[Mapping[str, Any]]) -> list[tuple]:
+    """Rows as tuples in the order of ``table``'s columns (values as :func:`_columns` gives)."""
+    return list(zip(*_columns(table, frame), strict=True))
 
 
 def _insert(conn: sa.Connection, table: Table, data) -> int:
     """Insert ``data`` inside ``conn``'s transaction.
 
     PostgreSQL through psycopg 3 loads with ``COPY ... FROM STDIN`` on the same connection
-    (so it commits or rolls back with the rest of the transaction); other backends use
-    executemany.
+    (so it commits or rolls back with the rest of the transaction). SQLite gets Core's
+    compiled ``INSERT`` run by the driver's executemany over tuples, each value first passed
+    through the bind processor Core would apply (dates to ISO text, floats to float, ...), so
+    the stored values are Core's without a dict per row. Other backends use Core's
+    executemany. The cyclic garbage collector is paused meanwhile (:func:`_bulk`).
     """
-    rows = _rows(table, data)
-    if not rows:
-        return 0
-    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
-        from pipelines import pgcopy
+    with _bulk():
+        columns = _columns(table, data)
+        if not columns[0]:
+            return 0
+        dialect = conn.dialect
+        if dialect.name == "postgresql" and dialect.driver == "psycopg":
+            from pipelines import pgcopy
 
-        pgcopy.copy_rows(conn, table, rows)
-    else:
-        conn.execute(table.insert(), rows)
-    return len(rows)
+            pgcopy.copy_rows(conn, table, list(zip(*columns, strict=True)))
+        elif dialect.name == "sqlite":
+            processors = [c.type.dialect_impl(dialect).bind_processor(dialect)
+                          for c in table.columns]
+            columns = [list(map(proc, col)) if proc else col
+                       for proc, col in zip(processors, columns, strict=True)]
+            conn.exec_driver_sql(str(table.insert().compile(dialect=dialect)),
+                                 list(zip(*columns, strict=True)))
+        else:
+            names = [c.name for c in table.columns]
+            conn.execute(table.insert(), [dict(zip(names, row, strict=True))
+                                          for row in zip(*columns, strict=True)])
+        return len(columns[0])
+
+
+@contextmanager
+def _bulk() -> Iterator[None]:
+    """The cyclic garbage collector paused (as it was before, after).
+
+    Loading a table allocates a tuple and a few objects per row, freed by reference counting:
+    no cycles. Left on, the collector may run a full pass over every object of the process in
+    the middle of a load, or not, depending on the row count: a transaction whose length
+    jumps with its size (40 ms and more in a process holding a cohort's files).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 #: Key of the PostgreSQL advisory lock that serialises replacements (any 64-bit number).
@@ -416,9 +462,32 @@ def replace_regions(engine: sa.Engine, frame: pd.DataFrame) -> int:
 
 def read_table(engine: sa.Engine, name: str, where: str | None = None,
                params: Mapping[str, Any] | None = None) -> pd.DataFrame:
-    """A whole table (optionally filtered by a SQLAlchemy text clause with bound params)."""
-    stmt = sa.select(metadata.tables[name])
+    """A whole table (optionally filtered by a SQLAlchemy text clause with bound params).
+
+    The frame is the one ``pandas.read_sql`` gives, built without a SQLAlchemy ``Row`` per
+    row: rows come from the driver's cursor as tuples, and only the columns SQLAlchemy would
+    convert (dates stored as text and booleans stored as 0/1 on SQLite) go through the same
+    result processors.
+    """
+    table = metadata.tables[name]
+    stmt = sa.select(table)
     if where:
         stmt = stmt.where(sa.text(where))
     with engine.connect() as conn:
-        return pd.read_sql(stmt, conn, params=dict(params or {}))
+        result = conn.execute(stmt, dict(params or {}))
+        try:
+            columns = list(result.keys())
+            description = result.cursor.description
+            data = result.cursor.fetchall()
+        finally:
+            result.close()
+        if not data:
+            return pd.DataFrame(columns=columns)
+        dialect = conn.dialect
+        processors = [col.type.dialect_impl(dialect).result_processor(dialect, desc[1])
+                      for col, desc in zip(table.columns, description, strict=True)]
+        if any(processors):
+            values = [list(map(proc, col)) if proc else col
+                      for proc, col in zip(processors, zip(*data, strict=True), strict=True)]
+            data = list(zip(*values, strict=True))
+        return pd.DataFrame.from_records(data, columns=columns, coerce_float=True)
