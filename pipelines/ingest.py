@@ -96,11 +96,13 @@ def ingest_cohorts(raw_dir: Path, years: Sequence[int], workers: int | None = No
 
 def _kept(cache: CohortCache, path: Path, raw_dir: Path, year: int,
           limits: Limits) -> FileResult | None:
+    source = path.relative_to(raw_dir).as_posix()
+    if source not in cache.entries:
+        return None  # a first run or a new file: nothing to hash it against
     try:
         sha = sha256_of(path)
     except OSError:
         return None  # the reader will say why
-    source = path.relative_to(raw_dir).as_posix()
     return cache.get(source, file_key(sha, source, year, limits))
 
 

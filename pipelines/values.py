@@ -181,6 +181,8 @@ def _is_number(cell: object) -> bool:
     cls = cell.__class__
     if cls is float or cls is int:
         return True
+    if cls is str or cell is None:  # most cells: skip the slow ABC check
+        return False
     return not isinstance(cell, bool) and isinstance(cell, numbers.Real | Decimal)
 
 

@@ -22,8 +22,6 @@ import sqlalchemy as sa
 
 from . import mapdata, static_map
 from .data import ReportData, load
-from .page import write_page
-from .workbook import write_workbook
 
 WORKBOOK = "cohort_report.xlsx"
 PAGE = "cohort_report.html"
@@ -37,6 +35,10 @@ class ReportFiles:
 
 def write_report(engine: sa.Engine, out: Path) -> ReportFiles:
     """Write the workbook and the page under ``out`` (created; existing files replaced)."""
+    # imported here: openpyxl and plotly cost a pipeline run's summaries 0.3 s to import
+    from .page import write_page
+    from .workbook import write_workbook
+
     data = load(engine)
     out = Path(out)
     return ReportFiles(write_workbook(data, out / WORKBOOK), write_page(data, out / PAGE))
