@@ -201,9 +201,6 @@ _IDENTITY_INDEX = HeaderIndex(
 )
 
 
-_LABELS: dict[str, str | None] = {}  # first cell of a row -> identity field (cached)
-
-
 def read_identity(sheet: Sheet) -> dict[str, tuple[int, Any]]:
     """Label/value pairs of an identity sheet: field -> (Excel row, raw value).
 
@@ -220,11 +217,7 @@ def read_identity(sheet: Sheet) -> dict[str, tuple[int, Any]]:
             c = 0
         if not isinstance(label, str):
             continue
-        key = _LABELS.get(label, _UNSEEN)
-        if key is _UNSEEN:
-            key = _IDENTITY_INDEX.match(str(label).rstrip(": "))
-            if len(_LABELS) < 50_000:
-                _LABELS[label] = key
+        key = _IDENTITY_INDEX.match(label.rstrip(": "))  # cached by the index
         if not key or key in found:
             continue
         rest = [v for v in row[c + 1:] if not _is_blank(v)]

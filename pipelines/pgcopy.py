@@ -7,7 +7,7 @@ transaction: a replace that fails after its DELETE rolls the COPY back with it. 
 come out as SQLAlchemy's (``sa.exc.IntegrityError``, ...), as they would from executemany.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,19 +23,12 @@ def copy_statement(table: sa.Table) -> sql.Composed:
 
 
 def copy_rows(conn: sa.Connection, table: sa.Table,
-              rows: Sequence[Sequence[Any]] | Sequence[Mapping[str, Any]]) -> int:
-    """Load ``rows`` into ``table`` inside ``conn``'s transaction.
-
-    A row is a tuple of values in the order of ``table.columns`` (what
-    :func:`pipelines.warehouse._rows` gives), or a mapping keyed by column name (an absent
-    key is NULL).
-    """
+              rows: Sequence[Sequence[Any]]) -> int:
+    """Load ``rows`` (tuples of values in the order of ``table.columns``) into ``table``
+    inside ``conn``'s transaction."""
     if conn.dialect.name != "postgresql" or conn.dialect.driver != "psycopg":
         raise ValueError(f"COPY needs postgresql+psycopg, not {conn.dialect.name}+"
                          f"{conn.dialect.driver}")
-    names = [c.name for c in table.columns]
-    if rows and isinstance(rows[0], Mapping):
-        rows = [[row.get(n) for n in names] for row in rows]  # type: ignore[union-attr]
     driver_conn = conn.connection.driver_connection  # psycopg.Connection, same transaction
     if driver_conn is None:
         raise RuntimeError("the SQLAlchemy connection has no live driver connection")

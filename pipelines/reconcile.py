@@ -27,6 +27,7 @@ give empty results, never errors.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -65,19 +66,16 @@ class Period:
 
 
 def timeline(start: int, end: int, periods: list[Period]) -> tuple[str, list[Period]]:
-    """The timeline status of a programme spanning ``start``..``end`` and the covering plans."""
-    covering = [p for p in periods if p.start_year <= end and p.end_year >= start]
-    if not periods:
-        return "no_plan_for_years", covering
-    years = range(start, end + 1)
-    last_end = max(p.end_year for p in periods)
-    if end > last_end:
-        return "beyond_last_period", covering
-    if any(not any(p.covers(y) for p in periods) for y in years):
-        return "no_plan_for_years", covering
-    if any(p.start_year <= start and end <= p.end_year for p in periods):
-        return "within", covering
-    return "crosses_boundary", covering
+    """The timeline status of a programme spanning ``start``..``end`` and the plans it
+    overlaps, in start order: :func:`_timelines` for one programme.
+
+    ``within`` one period; ``crosses_boundary`` when every year is covered but by more than
+    one; ``beyond_last_period`` when it ends after the last known plan; ``no_plan_for_years``
+    when some year has no plan (or no plan is known).
+    """
+    plist = sorted(periods, key=lambda p: (p.start_year, p.end_year))
+    statuses, pair_of, pairs = _timelines([0], [start], [end], {0: plist} if plist else {})
+    return statuses[0], list(pairs[pair_of[0]][1])
 
 
 def _periods_by_region(periods: pd.DataFrame) -> dict[str, list[Period]]:
@@ -119,7 +117,7 @@ def _padded(rows: list[list[tuple[int, int]]]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _timelines(regions: list, starts: list[int], ends: list[int],
-               by_region: dict[str, list[Period]]) -> tuple[list[str], list[int], list[tuple]]:
+               by_region: dict[Any, list[Period]]) -> tuple[list[str], list[int], list[tuple]]:
     """:func:`timeline` for every programme at once.
 
     The same rules, on arrays: a programme's years are all covered exactly when one run of

@@ -10,6 +10,7 @@ Canonical values are the labels stored in the warehouse. Aliases (abbreviations,
 wordings) are matched after :func:`fold`, so case, spacing and punctuation never matter.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -23,17 +24,11 @@ def fold(text: object) -> str:
     ``"  Kode_Program (No.)"`` -> ``"kode program no"``. Used to compare labels whatever their
     case, spacing, accents or punctuation.
     """
-    if type(text) is str:
-        found = _FOLDED.get(text)
-        if found is None:
-            found = _fold(text)
-            if len(text) <= 64 and len(_FOLDED) < 50_000:  # labels and codes repeat a lot
-                _FOLDED[text] = found
-        return found
+    if type(text) is str and len(text) <= 64:  # labels and codes repeat a lot: cached
+        return _fold_short(text)
     return _fold(text)
 
 
-_FOLDED: dict[str, str] = {}
 _NOT_WORD = re.compile(r"[^a-z0-9%]+")
 
 
@@ -42,6 +37,9 @@ def _fold(text: object) -> str:
     if not s.isascii():  # ASCII text has nothing to decompose or drop
         s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii")
     return _NOT_WORD.sub(" ", s.lower()).strip()
+
+
+_fold_short = functools.lru_cache(maxsize=50_000)(_fold)
 
 
 # --------------------------------------------------------------------------- vocabulary

@@ -22,6 +22,7 @@ is 7 December, both wrong for these inputs.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import numbers
 import re
@@ -344,8 +345,13 @@ def _decimal_text(text: str) -> Decimal | None:
 
 
 _PERCENT_EXPECTED = "a percentage such as 75%, 75,5% or 0,75"
-_FRACTIONS: dict[float, float] = {}  # fraction cells (0.75) -> percentage: they repeat
 _PERCENT_SIGN = re.compile(r"\s*(?:%|persen|pct|percent)$")
+
+
+@functools.lru_cache(maxsize=10_000)
+def _fraction_percent(cell: float) -> float:
+    """A fraction cell (0 < cell <= 1) as a percentage, exactly; such cells repeat a lot."""
+    return float(_finite(cell, _PERCENT_EXPECTED) * 100)
 
 
 def parse_percent(cell: Cell) -> float | None:
@@ -367,16 +373,13 @@ def parse_percent(cell: Cell) -> float | None:
     """
     if cell.__class__ is float and (1 < cell < _EXACT or -_EXACT < cell < 0):
         return cell  # float(Decimal(repr(x))) is x: only fractions need the exact product
-    if cell.__class__ is float and cell in _FRACTIONS:
-        return _FRACTIONS[cell]
+    if cell.__class__ is float and 0 < cell <= 1:
+        return _fraction_percent(cell)
     if is_empty(cell):
         return None
     if _is_number(cell):
         value = _finite(cell, _PERCENT_EXPECTED)
-        percent = float(value * 100 if 0 <= value <= 1 else value)
-        if cell.__class__ is float and cell and len(_FRACTIONS) < 10_000:  # not -0.0 or 0.0
-            _FRACTIONS[cell] = percent  # type: ignore[index]
-        return percent
+        return float(value * 100 if 0 <= value <= 1 else value)
     if not isinstance(cell, str):
         _fail(_PERCENT_EXPECTED, cell)
     text = _norm(cell)

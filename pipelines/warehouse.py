@@ -355,11 +355,6 @@ def _columns(table: Table, frame: pd.DataFrame | Iterable[Mapping[str, Any]]) ->
              for rec in records] for name, integral in zip(names, ints, strict=True)]
 
 
-def _rows(table: Table, frame: pd.DataFrame | Iterable[Mapping[str, Any]]) -> list[tuple]:
-    """Rows as tuples in the order of ``table``'s columns (values as :func:`_columns` gives)."""
-    return list(zip(*_columns(table, frame), strict=True))
-
-
 def _insert(conn: sa.Connection, table: Table, data) -> int:
     """Insert ``data`` inside ``conn``'s transaction.
 
